@@ -1,0 +1,76 @@
+# Safehub: the two commands a newcomer needs are `make demo` and `make test` (see README.md).
+# Everything else here is what those two call, plus `make lint` for contributors.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ASSETS := src/safehub/web/static/web/safehub.css
+SAFEHUB := $(BIN)/safehub
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+
+.PHONY: demo test lint setup assets browser migrate serve lock clean format
+
+setup: $(STAMP) $(ASSETS)
+
+# Python packages, pinned with hashes (R47). The project itself is installed editable, without
+# dependencies, so its console script `safehub` exists in the venv.
+$(STAMP): requirements/dev.txt pyproject.toml
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+# Front-end assets from npm, served by Safehub itself (no CDN, T17).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(ASSETS): node_modules/.package-lock.json src/safehub/web/scss/safehub.scss
+	npx sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps \
+		--silence-deprecation=import src/safehub/web/scss/safehub.scss $(ASSETS)
+
+assets: $(ASSETS)
+
+# Browser tests drive Debian's chromium (Playwright cannot download its own browser here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+migrate: setup
+	@mkdir -p var
+	$(SAFEHUB) migrate --no-input
+	$(SAFEHUB) sync_reference_data
+
+demo: migrate
+	$(SAFEHUB) load_demo_city
+	@echo "Safehub is starting at http://127.0.0.1:8000 (Ctrl+C to stop)."
+	$(SAFEHUB) runserver 127.0.0.1:8000
+
+# The whole suite on SQLite, or on PostgreSQL when DATABASE_URL names one.
+test: setup browser
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/mypy
+	DJANGO_SETTINGS_MODULE=config.settings.test $(SAFEHUB) makemigrations --check --dry-run
+	$(BIN)/bandit -q -c pyproject.toml -r src config
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Re-pin dependencies with hashes after editing pyproject.toml.
+lock:
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+		--no-emit-find-links --extra dev -o requirements/dev.txt pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+		--no-emit-find-links -o requirements/prod.txt pyproject.toml
+
+clean:
+	rm -rf $(VENV) node_modules var $(ASSETS)

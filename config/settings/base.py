@@ -1,0 +1,245 @@
+"""Settings shared by every environment. Values that differ per deployment come from config.env."""
+
+from datetime import timedelta
+
+from csp.constants import NONCE, NONE, SELF
+
+from config.env import BASE_DIR, database_config, env_int, env_list, env_str
+
+SHARED_DIR = BASE_DIR.parent / "shared"
+REFERENCE_DIR = SHARED_DIR / "reference"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "drf_spectacular",
+    "django_htmx",
+    "csp",
+    "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "simple_history",
+    "django_tasks",
+    "django_tasks_db",
+    # Safehub, in dependency order (HOUSE.md).
+    "safehub.platform",
+    "safehub.accounts",
+    "safehub.audit",
+    "safehub.access",
+    "safehub.reference_data",
+    "safehub.people",
+    "safehub.web",
+    "safehub.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "safehub.web.middleware.RequestContextMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "safehub.web.middleware.SecurityHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "safehub.web.middleware.SessionTimeoutMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "safehub.web.middleware.RequireMFAMiddleware",
+    # Axes last so that it sees the outcome of authentication (its documented position).
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "safehub.web.context_processors.shell",
+            ],
+        },
+    }
+]
+
+DATABASES = {"default": database_config(env_str("DATABASE_URL", ""))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # Axes first, so a locked-out (username, IP) pair is refused before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "account_login"
+
+# R8: length over composition; the context list adds council, team and system names.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 15}},
+    {"NAME": "safehub.accounts.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "safehub.accounts.passwords.ContextWordValidator"},
+]
+PASSWORD_RESET_TIMEOUT = 60 * 60  # R11: one hour, not Django's three days.
+
+# --- django-allauth: staff accounts are created by administrators, never by sign-up. ----------
+ACCOUNT_ADAPTER = "safehub.accounts.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+MFA_ADAPTER = "safehub.accounts.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = env_str("SAFEHUB_COUNCIL_NAME", "Safehub")
+MFA_PASSKEY_LOGIN_ENABLED = False
+USERSESSIONS_TRACK_ACTIVITY = True
+
+# --- django-axes: lock out (username, IP) pairs, so colleagues behind one council NAT are safe (R9).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("SAFEHUB_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SAFEHUB_LOCKOUT_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "safehub.accounts.lockout.username_from_request"
+AXES_LOCKOUT_CALLABLE = "safehub.accounts.lockout.lockout_response"
+AXES_IPWARE_PROXY_COUNT = env_int("SAFEHUB_TRUSTED_PROXY_COUNT", 0)
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+
+# --- Sessions (R3, R14, R15). -----------------------------------------------------------------
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 10 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SAFEHUB_SESSION_IDLE_SECONDS = env_int("SAFEHUB_SESSION_IDLE_MINUTES", 30) * 60
+SAFEHUB_SESSION_ABSOLUTE_SECONDS = env_int("SAFEHUB_SESSION_ABSOLUTE_HOURS", 10) * 60 * 60
+SAFEHUB_SESSION_WARNING_SECONDS = 5 * 60
+
+# --- Security headers (R2, R38). --------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+        "report-uri": "/csp-report/",
+    }
+}
+SAFEHUB_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()"
+)
+
+# --- Audit (R27-R29). The key lives outside the database so a DBA cannot rebuild the chain. ----
+SAFEHUB_AUDIT_HMAC_KEY = env_str("SAFEHUB_AUDIT_HMAC_KEY", "")
+
+# --- Council and working-day calendar. ---------------------------------------------------------
+SAFEHUB_COUNCIL_NAME = env_str("SAFEHUB_COUNCIL_NAME", "Safehub City Council")
+SAFEHUB_OFFICE_OPENS = env_str("SAFEHUB_OFFICE_OPENS", "09:00")
+SAFEHUB_OFFICE_CLOSES = env_str("SAFEHUB_OFFICE_CLOSES", "17:00")
+SAFEHUB_PHASE = env_str("SAFEHUB_PHASE", "Beta")
+SAFEHUB_REFERENCE_DIR = env_str("SAFEHUB_REFERENCE_DIR", str(REFERENCE_DIR))
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATICFILES_DIRS = [
+    ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
+    ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# --- API (R24). ---------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "safehub.api.authentication.ApiKeyAuthentication",
+        "safehub.api.authentication.MFASessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "safehub.api.errors.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Safehub API",
+    "DESCRIPTION": "Partner and staff API for Safehub. Every error has the shape described in ErrorResponse.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+}
+
+# --- Background work: the database is the broker, so a task row commits with its data (R51). --
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env_str("SAFEHUB_FROM_EMAIL", "safehub@localhost")
+
+ALLOWED_HOSTS = env_list("SAFEHUB_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "safehub.platform.logging.JSONFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "safehub": {"level": "INFO"},
+        "django.request": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
+    },
+}

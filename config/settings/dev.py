@@ -1,0 +1,16 @@
+"""Local development and the demo: SQLite under var/, debug pages, a fixed development audit key."""
+
+from config.env import env_bool, env_str
+
+from .base import *  # noqa: F403
+
+DEBUG = env_bool("SAFEHUB_DEBUG", True)
+SECRET_KEY = env_str("SAFEHUB_SECRET_KEY", "dev-only-not-secret-" + "x" * 40)
+SAFEHUB_AUDIT_HMAC_KEY = env_str("SAFEHUB_AUDIT_HMAC_KEY", "dev-only-audit-key-" + "y" * 40)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Chromium treats 127.0.0.1 and localhost as secure contexts, so __Host- cookies work over plain
+# http there; WebAuthn likewise needs the insecure-origin allowance only on loopback.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

@@ -1,0 +1,12 @@
+"""Settings for the test suite: fast hashing, a fixed audit key, in-memory e-mail."""
+
+from .dev import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-not-secret-" + "t" * 40
+SAFEHUB_AUDIT_HMAC_KEY = "test-only-audit-key-" + "k" * 40
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+ACCOUNT_RATE_LIMITS = False  # the suite exercises lockout through axes, not allauth's own limiter
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,0 +1,18 @@
+"""The URL tree. Every route here is listed in tests/permission_matrix.yml (R18)."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", include("safehub.api.urls")),
+    path("", include("safehub.web.urls")),
+    path("access/", include("safehub.access.web.urls")),
+    path("audit/", include("safehub.audit.web.urls")),
+    path("admin/", include("safehub.accounts.web.urls")),
+    path("calendar/", include("safehub.platform.web.urls")),
+]
+
+handler400 = "safehub.web.views.errors.bad_request"
+handler403 = "safehub.web.views.errors.permission_denied"
+handler404 = "safehub.web.views.errors.page_not_found"
+handler500 = "safehub.web.views.errors.server_error"

@@ -1,0 +1,12 @@
+"""WSGI entry point (gunicorn config.wsgi)."""
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+
+from django.core.wsgi import get_wsgi_application
+
+application = get_wsgi_application()

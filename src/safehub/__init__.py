@@ -1,0 +1,1 @@
+"""Safehub: children's safeguarding information system."""

@@ -1,0 +1,3 @@
+from .restriction import AccessGrant, BreakGlassAccess, RestrictedRecord
+
+__all__ = ["AccessGrant", "BreakGlassAccess", "RestrictedRecord"]

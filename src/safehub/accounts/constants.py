@@ -1,0 +1,103 @@
+"""Roles, agency kinds, team kinds and what each role may do (the role x function matrix, R18).
+
+A role grants *functions* ("may open the audit log"); which *records* a user may see is decided
+by the access policies, from relationships (allocation, team, agency) and grants.
+"""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    MASH_MANAGER = "mash_manager", "MASH manager"
+    MASH_SOCIAL_WORKER = "mash_social_worker", "MASH social worker"
+    MASH_PARTNER = "mash_partner", "MASH partner officer"
+    REFERRER = "referrer", "Referring professional"
+    EARLY_HELP = "early_help", "Early help practitioner"
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    IRO = "iro", "IRO / conference chair"
+    PERFORMANCE_ANALYST = "performance_analyst", "Performance analyst"
+    PARTNERSHIP_MANAGER = "partnership_manager", "Safeguarding partnership manager"
+    IG_OFFICER = "ig_officer", "Information governance officer"
+    SYSADMIN = "sysadmin", "System administrator"
+
+
+class AgencyKind(models.TextChoices):
+    CHILDRENS_SERVICES = "childrens_services", "Council children's services"
+    POLICE = "police", "Police"
+    HEALTH_TRUST = "health_trust", "Health trust"
+    GP_PRACTICE = "gp_practice", "GP practice"
+    SCHOOL = "school", "School"
+    PROBATION = "probation", "Probation"
+    HOUSING = "housing", "Housing"
+    VOLUNTARY = "voluntary", "Voluntary organisation"
+
+
+class TeamKind(models.TextChoices):
+    MASH = "mash", "MASH"
+    EARLY_HELP = "early_help", "Early help"
+    ASSESSMENT = "assessment", "Assessment"
+    CHILD_PROTECTION = "child_protection", "Child protection"
+    CHILDREN_IN_CARE = "children_in_care", "Children in care"
+    FOSTERING = "fostering", "Fostering"
+    ADOPTION = "adoption", "Adoption"
+    IRO_SERVICE = "iro_service", "IRO service"
+    PERFORMANCE = "performance", "Performance"
+    INFORMATION_GOVERNANCE = "information_governance", "Information governance"
+    PARTNER = "partner", "Partner agency team"
+
+
+class Capability(models.TextChoices):
+    """Functions a role may use. Each view names the one it needs."""
+
+    MANAGE_USERS = "manage_users", "Manage users, agencies and teams"
+    MANAGE_API_KEYS = "manage_api_keys", "Manage API keys for partner systems"
+    MANAGE_CALENDAR = "manage_calendar", "Manage local closures"
+    VIEW_PEOPLE = "view_people", "Search and view people"
+    EDIT_PEOPLE = "edit_people", "Record and edit people"
+    VIEW_ACCESS_LOG = "view_access_log", "See who has accessed a record"
+    VIEW_AUDIT = "view_audit", "Search the audit trail"
+    BREAK_GLASS = "break_glass", "Use emergency access"
+    REVIEW_BREAK_GLASS = "review_break_glass", "Review emergency access"
+    MANAGE_GRANTS = "manage_grants", "Restrict records and grant access"
+    APPROVE_GRANTS = "approve_grants", "Approve sealed-record grants"
+
+
+# Roles whose work is case work inside children's services: they see unrestricted people.
+CASEWORK_ROLES = frozenset(
+    {
+        Role.MASH_MANAGER,
+        Role.MASH_SOCIAL_WORKER,
+        Role.EARLY_HELP,
+        Role.SOCIAL_WORKER,
+        Role.TEAM_MANAGER,
+        Role.IRO,
+    }
+)
+
+# Roles that must use a phishing-resistant factor (WebAuthn) once one is enrolled (ASVS 6.3.3 L3).
+PRIVILEGED_ROLES = frozenset({Role.SYSADMIN, Role.IG_OFFICER})
+
+C = Capability
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.MASH_MANAGER: frozenset({C.VIEW_PEOPLE, C.EDIT_PEOPLE, C.VIEW_ACCESS_LOG, C.BREAK_GLASS}),
+    Role.MASH_SOCIAL_WORKER: frozenset({C.VIEW_PEOPLE, C.EDIT_PEOPLE, C.BREAK_GLASS}),
+    Role.MASH_PARTNER: frozenset(),
+    Role.REFERRER: frozenset(),
+    Role.EARLY_HELP: frozenset({C.VIEW_PEOPLE, C.EDIT_PEOPLE}),
+    Role.SOCIAL_WORKER: frozenset({C.VIEW_PEOPLE, C.EDIT_PEOPLE, C.BREAK_GLASS}),
+    Role.TEAM_MANAGER: frozenset({C.VIEW_PEOPLE, C.EDIT_PEOPLE, C.VIEW_ACCESS_LOG, C.BREAK_GLASS}),
+    Role.IRO: frozenset({C.VIEW_PEOPLE, C.BREAK_GLASS}),
+    Role.PERFORMANCE_ANALYST: frozenset(),
+    Role.PARTNERSHIP_MANAGER: frozenset(),
+    Role.IG_OFFICER: frozenset(
+        {
+            C.VIEW_ACCESS_LOG,
+            C.VIEW_AUDIT,
+            C.REVIEW_BREAK_GLASS,
+            C.MANAGE_GRANTS,
+            C.APPROVE_GRANTS,
+        }
+    ),
+    Role.SYSADMIN: frozenset({C.MANAGE_USERS, C.MANAGE_API_KEYS, C.MANAGE_CALENDAR}),
+}

@@ -1,0 +1,3 @@
+from .event import AuditChainHead, AuditEvent
+
+__all__ = ["AuditChainHead", "AuditEvent"]

@@ -1,0 +1,1 @@
+"""One child, one record: the person index (extended by issue 3)."""

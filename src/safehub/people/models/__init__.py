@@ -1,0 +1,3 @@
+from .person import Person
+
+__all__ = ["Person"]

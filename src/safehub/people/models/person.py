@@ -1,0 +1,44 @@
+"""A person known to any agency: a child, a parent, a carer, a person posing a risk."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from nhs_number import is_valid as nhs_number_is_valid
+from simple_history.models import HistoricalRecords
+
+from safehub.platform.models import VersionedModel
+
+from ..constants import Sex
+
+
+def validate_nhs_number(value: str) -> None:
+    if not nhs_number_is_valid(value):
+        raise ValidationError("Enter a valid 10-digit NHS number (the check digit does not match).")
+
+
+class Person(VersionedModel):
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True, help_text="Leave blank for an unborn child.")
+    expected_date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    nhs_number = models.CharField(
+        "NHS number", max_length=10, blank=True, validators=[validate_nhs_number], db_index=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        verbose_name_plural = "people"
+        indexes = [models.Index(fields=["family_name", "date_of_birth"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(date_of_birth__isnull=False)
+                | models.Q(expected_date_of_birth__isnull=False)
+                | models.Q(sex=Sex.UNKNOWN),
+                name="person_born_or_expected_or_unknown",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}"

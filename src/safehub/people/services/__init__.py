@@ -1,0 +1,3 @@
+from .person import person_create, person_update
+
+__all__ = ["person_create", "person_update"]
