@@ -10,6 +10,7 @@ urlpatterns = [
     path("audit/", include("safehub.audit.web.urls")),
     path("admin/", include("safehub.accounts.web.urls")),
     path("calendar/", include("safehub.platform.web.urls")),
+    path("people/", include("safehub.people.web.urls")),
 ]
 
 handler400 = "safehub.web.views.errors.bad_request"

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "safehub.people",
     "safehub.web",
     "safehub.api",
+    "safehub.demo",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +62,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+FORM_RENDERER = "safehub.web.forms.renderer.GovukFormRenderer"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 

@@ -1,5 +1,7 @@
 """Settings for the test suite: fast hashing, a fixed audit key, in-memory e-mail."""
 
+import os
+
 from .dev import *  # noqa: F403
 
 DEBUG = False
@@ -10,3 +12,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 ACCOUNT_RATE_LIMITS = False  # the suite exercises lockout through axes, not allauth's own limiter
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# SQLite tests use an on-disk database per process (not shared-cache memory), so threaded tests
+# see real WAL locking, as production does.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
