@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("safehub.web.urls")),
     path("access/", include("safehub.access.web.urls")),
     path("audit/", include("safehub.audit.web.urls")),
+    path("admin/api-keys/", include("safehub.api.web.urls")),
     path("admin/", include("safehub.accounts.web.urls")),
     path("calendar/", include("safehub.platform.web.urls")),
     path("people/", include("safehub.people.web.urls")),
