@@ -32,3 +32,37 @@ def signed_in(client: Any, make_user: Callable[..., Any]) -> Callable[..., Any]:
         return client
 
     return _sign_in
+
+
+_audit_triggers_lifted = False
+
+
+@pytest.fixture(autouse=True)
+def _audit_trail_flushable(request: pytest.FixtureRequest) -> Any:
+    """Transactional tests end by flushing every table, which the append-only audit triggers refuse.
+
+    Lift the triggers just for that flush and put them back before the next database test, so
+    every test runs against an append-only audit trail.
+    """
+    global _audit_triggers_lifted
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or bool(
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if not uses_db or not (transactional or _audit_triggers_lifted):
+        yield
+        return
+    from django.db import connection
+
+    from safehub.audit import triggers
+
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    triggers.install(connection)
+    _audit_triggers_lifted = False
+    yield
+    if transactional:
+        triggers.remove(connection)
+        _audit_triggers_lifted = True

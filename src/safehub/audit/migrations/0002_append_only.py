@@ -8,42 +8,15 @@ audit_grant_app_role` leaves with only INSERT and SELECT on this table.
 
 from django.db import migrations
 
-SQLITE_UP = [
-    """CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_auditevent
-       BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;""",
-    """CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_auditevent
-       BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;""",
-]
-SQLITE_DOWN = [
-    "DROP TRIGGER IF EXISTS audit_event_no_update;",
-    "DROP TRIGGER IF EXISTS audit_event_no_delete;",
-]
-
-POSTGRES_UP = [
-    """CREATE OR REPLACE FUNCTION audit_event_refuse_change() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION 'audit events are append-only'; END; $$ LANGUAGE plpgsql;""",
-    """CREATE TRIGGER audit_event_no_update_delete BEFORE UPDATE OR DELETE ON audit_auditevent
-       FOR EACH ROW EXECUTE FUNCTION audit_event_refuse_change();""",
-    """CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_auditevent
-       FOR EACH STATEMENT EXECUTE FUNCTION audit_event_refuse_change();""",
-]
-POSTGRES_DOWN = [
-    "DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_auditevent;",
-    "DROP TRIGGER IF EXISTS audit_event_no_update_delete ON audit_auditevent;",
-    "DROP FUNCTION IF EXISTS audit_event_refuse_change();",
-]
+from safehub.audit import triggers
 
 
 def forwards(apps, schema_editor):
-    statements = POSTGRES_UP if schema_editor.connection.vendor == "postgresql" else SQLITE_UP
-    for sql in statements:
-        schema_editor.execute(sql)
+    triggers.install(schema_editor.connection)
 
 
 def backwards(apps, schema_editor):
-    statements = POSTGRES_DOWN if schema_editor.connection.vendor == "postgresql" else SQLITE_DOWN
-    for sql in statements:
-        schema_editor.execute(sql)
+    triggers.remove(schema_editor.connection)
 
 
 def create_head(apps, schema_editor):

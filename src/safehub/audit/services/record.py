@@ -78,7 +78,7 @@ def record_event(
             actor=user,
             actor_label=values["actor_label"],
             actor_role=values["actor_role"],
-            actor_agency_id=values["actor_agency_id"] or None,
+            actor_agency_id=user.agency_id if user else None,
             verb=values["verb"],
             outcome=values["outcome"],
             object_type=object_type,

@@ -1,4 +1,11 @@
+from django.urls import path
+
+from . import views
 
 app_name = "audit"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.event_list, name="event_list"),
+    path("chain/", views.chain_status, name="chain_status"),
+    path("records/<str:object_type>/<uuid:object_id>/", views.access_log, name="access_log"),
+]

@@ -37,6 +37,9 @@ class Person(VersionedModel):
                 | models.Q(expected_date_of_birth__isnull=False)
                 | models.Q(sex=Sex.UNKNOWN),
                 name="person_born_or_expected_or_unknown",
+                violation_error_message=(
+                    "Enter a date of birth, or an expected date of birth for an unborn child."
+                ),
             )
         ]
 
