@@ -42,7 +42,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(auto_now_add=True)
     deactivated_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic locking (R49) as on VersionedModel; User keeps Django's own base class, so the
+    # three fields are declared here and only `accounts.services` moves them.
     version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_by = models.ForeignKey(
+        "self", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     objects = UserManager()
