@@ -1,0 +1,3 @@
+from .code_list import Code, CodeList
+
+__all__ = ["Code", "CodeList"]

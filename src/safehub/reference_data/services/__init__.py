@@ -1,0 +1,3 @@
+from .sync import SyncReport, reference_data_sync
+
+__all__ = ["SyncReport", "reference_data_sync"]
