@@ -31,7 +31,9 @@ class ContextWordValidator:
     def _words(self, user: Any) -> set[str]:
         words = set(CONTEXT_WORDS)
         words.update(w.lower() for w in settings.SAFEHUB_COUNCIL_NAME.split() if len(w) > 3)
-        teams = user.teams.all() if user is not None and getattr(user, "pk", None) else []
+        # A UUID primary key is set before the first save, so ask whether the row exists yet.
+        saved = user is not None and getattr(user, "pk", None) and not user._state.adding
+        teams = user.teams.all() if saved else []
         for team in teams:
             words.update(w.lower() for w in team.name.split() if len(w) > 3)
         return words
