@@ -39,3 +39,16 @@ class ReviewOutcome(models.TextChoices):
     JUSTIFIED = "justified", "Justified"
     NOT_JUSTIFIED = "not_justified", "Not justified: referred to the line manager"
     REFERRED = "referred", "Referred for investigation"
+
+
+# R22: grants are time-bound. Sealed records get the shorter ceiling because each one needed a
+# second approver; a longer need is a fresh request, so someone looks at it again.
+MAX_GRANT_DURATION = {Level.RESTRICTED: timedelta(days=90), Level.SEALED: timedelta(days=30)}
+
+# R23: a reason the reviewer can judge, not "urgent" or "needed".
+BREAK_GLASS_MIN_REASON_LENGTH = 20
+
+# The record-level events of this app carry this section, so the access log can tell them apart.
+AUDIT_SECTION_RESTRICTION = "restriction"
+AUDIT_SECTION_GRANT = "grant"
+AUDIT_SECTION_BREAK_GLASS = "break_glass"

@@ -37,7 +37,8 @@ class Policy(Generic[M]):
         return self.model._meta.label_lower
 
     def scope(self, actor: Any, qs: models.QuerySet[M], action: str = "view") -> models.QuerySet[M]:
-        if not _active(actor):
+        # The same gates as `can`, in the same order, so the two cannot disagree (R19).
+        if not _active(actor) or action not in self.actions:
             return qs.none()
         qs = self.base_scope(actor, qs, action)
         hidden = selectors.hidden_ids(actor=actor, object_type=self.object_type)
