@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "safehub.accounts"
     label = "accounts"
     verbose_name = "Users, agencies and teams"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (credential changes end other sessions, R11)

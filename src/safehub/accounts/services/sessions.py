@@ -17,8 +17,9 @@ from ._common import audit, require_manage_users
 _DB_ENGINES = ("django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db")
 
 
-def end_all_sessions(user: Any) -> int:
-    """Delete every session of `user`; returns how many ended. Call inside the caller's transaction.
+def end_all_sessions(user: Any, *, keep: str | None = None) -> int:
+    """Delete every session of `user` but `keep`; returns how many ended. Call inside the caller's
+    transaction.
 
     allauth's `UserSession` rows index sessions by user, but only those that made a request since
     sign-in; a scan of the live session rows catches any other (for example one created by a
@@ -32,9 +33,10 @@ def end_all_sessions(user: Any) -> int:
         for key, data in live.values_list("session_key", "session_data").iterator(chunk_size=500):
             if str(store_class().decode(data).get(SESSION_KEY, "")) == wanted:
                 keys.add(key)
+    keys.discard(keep or "")
     for key in keys:
         store_class(session_key=key).delete()
-    UserSession.objects.filter(user_id=user.pk).delete()
+    UserSession.objects.filter(user_id=user.pk, session_key__in=keys).delete()
     return len(keys)
 
 

@@ -10,7 +10,12 @@ from .factories import DEFAULT_PASSWORD
 
 LOGIN_URL = "/accounts/login/"
 MFA_URL = "/accounts/2fa/authenticate/"
-_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+# Per-request values that differ for every response: CSRF tokens and CSP nonces.
+_PER_REQUEST = [
+    (re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"'), 'name="csrfmiddlewaretoken" value=""'),
+    (re.compile(r'name="csrf-token" content="[^"]*"'), 'name="csrf-token" content=""'),
+    (re.compile(r'nonce="[^"]*"'), 'nonce=""'),
+]
 
 
 def post_login(client: Client, email: str, password: str = DEFAULT_PASSWORD, ip: str = "10.0.0.1") -> Any:
@@ -27,8 +32,10 @@ def reauthenticate(client: Client, password: str = DEFAULT_PASSWORD) -> Any:
 
 
 def without_csrf(body: bytes, *replace: str) -> str:
-    """The page with CSRF tokens, and any of `replace` (e.g. the typed e-mail), blanked out."""
-    text = _CSRF.sub('name="csrfmiddlewaretoken" value=""', body.decode())
+    """The page with CSRF tokens, CSP nonces and any of `replace` (e.g. the typed e-mail) blanked."""
+    text = body.decode()
+    for pattern, blank in _PER_REQUEST:
+        text = pattern.sub(blank, text)
     for value in replace:
         text = text.replace(value, "VALUE")
     return text
