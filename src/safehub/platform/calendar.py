@@ -1,22 +1,46 @@
 """England's working-day calendar for statutory and local clocks (R52).
 
 Working days are Monday to Friday, less England's bank holidays (the `holidays` package, GB
-subdivision ENG) and the council's local closures, plus any local openings. Every function here
-takes plain dates and answers plain dates; none of them reads the clock.
+subdivision ENG, which includes substitute days such as Monday 28 December 2026) and the
+council's local closures, plus any local openings. The `WorkingCalendar` methods take plain
+dates and answer plain dates; none of them reads the clock. The module-level functions build a
+calendar from the LocalClosure table first.
 """
 
+import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import holidays
 from django.conf import settings
 from django.utils import timezone
 
+from .errors import NotFoundOrForbidden
 
-@lru_cache(maxsize=64)
+if TYPE_CHECKING:
+    # Imported lazily below: this module is imported by code that runs before models are ready.
+    from .models import LocalClosure
+
+
+@lru_cache(maxsize=256)
+def _bank_holidays_named(year: int) -> dict[date, str]:
+    return dict(holidays.country_holidays("GB", subdiv="ENG", years=year).items())
+
+
 def _bank_holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
+    return frozenset(_bank_holidays_named(year))
+
+
+def bank_holiday_name(day: date) -> str | None:
+    """The name of the England bank holiday on `day`, if it is one."""
+    return _bank_holidays_named(day.year).get(day)
+
+
+def england_bank_holidays(years: Iterable[int]) -> list[tuple[date, str]]:
+    """England's bank holidays in `years`, in date order, with their names."""
+    return sorted(item for year in years for item in _bank_holidays_named(year).items())
 
 
 class WorkingCalendar:
@@ -53,31 +77,40 @@ class WorkingCalendar:
         return current
 
     def working_days_between(self, start: date, end: date) -> int:
-        """How many working days fall after `start` up to and including `end` (negative if end < start).
+        """How many working-day steps take `start` to `end`: the inverse of `add_working_days`.
 
-        It is the inverse of `add_working_days`: working_days_between(d, add_working_days(d, n)) == n.
+        Forwards, it counts the working days after `start` up to and including `end`; backwards
+        (end < start), minus the working days from `end` up to but excluding `start`, because
+        those are the days a backward count lands on. So for every date d and integer n,
+        working_days_between(d, add_working_days(d, n)) == n.
         """
-        if end < start:
-            return -self.working_days_between(end, start)
+        if end >= start:
+            first, last, sign = start + timedelta(days=1), end, 1
+        else:
+            first, last, sign = end, start - timedelta(days=1), -1
         count = 0
-        current = start
-        while current < end:
-            current += timedelta(days=1)
+        current = first
+        while current <= last:
             if self.is_working_day(current):
                 count += 1
-        return count
+            current += timedelta(days=1)
+        return sign * count
 
     def add_working_hours(self, start: datetime, hours: float) -> datetime:
         """The moment `hours` office hours after `start`, counting only working days' office hours.
 
         Used for MASH RAG clocks ("red: 4 working hours"). A contact that arrives out of hours
-        starts its clock when the office next opens.
+        starts its clock when the office next opens; a clock that runs out exactly at closing
+        time ends then, not at the next opening. The answer is in the council's time zone.
         """
+        if hours < 0:
+            raise ValueError("Working hours cannot be negative.")
         opens, closes = office_hours()
         tz = timezone.get_current_timezone()
-        local = timezone.localtime(start, tz) if timezone.is_aware(start) else start.replace(tzinfo=tz)
+        current = (
+            timezone.localtime(start, tz) if timezone.is_aware(start) else timezone.make_aware(start, tz)
+        )
         remaining = timedelta(hours=hours)
-        current = local
         while True:
             day = current.date()
             day_open = datetime.combine(day, opens, tzinfo=tz)
@@ -94,8 +127,14 @@ class WorkingCalendar:
 
 
 def office_hours() -> tuple[time, time]:
+    """Opening and closing time (SAFEHUB_OFFICE_OPENS / SAFEHUB_OFFICE_CLOSES, "HH:MM")."""
     opens = time.fromisoformat(settings.SAFEHUB_OFFICE_OPENS)
     closes = time.fromisoformat(settings.SAFEHUB_OFFICE_CLOSES)
+    if opens >= closes:
+        raise ValueError(
+            f"The office must open before it closes: SAFEHUB_OFFICE_OPENS={settings.SAFEHUB_OFFICE_OPENS}, "
+            f"SAFEHUB_OFFICE_CLOSES={settings.SAFEHUB_OFFICE_CLOSES}."
+        )
     return opens, closes
 
 
@@ -103,7 +142,8 @@ def calendar() -> WorkingCalendar:
     """The council's calendar, with local closures and openings read from the database."""
     from .models import LocalClosure
 
-    closures, openings = [], []
+    closures: list[date] = []
+    openings: list[date] = []
     for day, kind in LocalClosure.objects.values_list("date", "kind"):
         (openings if kind == LocalClosure.Kind.OPENING else closures).append(day)
     return WorkingCalendar(closures, openings)
@@ -123,3 +163,22 @@ def add_working_hours(start: datetime, hours: float) -> datetime:
 
 def is_working_day(day: date) -> bool:
     return calendar().is_working_day(day)
+
+
+# --- Reading the local closures table (for the administration pages). ---------------------------
+
+
+def upcoming_local_closures(on: date) -> list["LocalClosure"]:
+    """Local closures and openings from `on` onwards, soonest first."""
+    from .models import LocalClosure
+
+    return list(LocalClosure.objects.filter(date__gte=on).select_related("updated_by").order_by("date"))
+
+
+def local_closure_get(closure_id: uuid.UUID) -> "LocalClosure":
+    from .models import LocalClosure
+
+    closure = LocalClosure.objects.filter(pk=closure_id).first()
+    if closure is None:
+        raise NotFoundOrForbidden()
+    return closure

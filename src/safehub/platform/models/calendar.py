@@ -4,6 +4,8 @@ from django.db import models
 
 from .base import VersionedModel
 
+DUPLICATE_DATE_MESSAGE = "There is already a local closure or opening on this date"
+
 
 class LocalClosure(VersionedModel):
     """A date the council treats differently from the national calendar.
@@ -17,7 +19,10 @@ class LocalClosure(VersionedModel):
         CLOSURE = "closure", "Closed (not a working day)"
         OPENING = "opening", "Open (a working day)"
 
-    date = models.DateField(unique=True)
+    date = models.DateField(
+        unique=True,
+        error_messages={"unique": DUPLICATE_DATE_MESSAGE},
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CLOSURE)
     reason = models.CharField(max_length=200)
 
