@@ -1,4 +1,17 @@
+"""The API's URL tree, under /api/v1/. Ids in paths are UUIDs; searches are POST (R4)."""
+
+from django.urls import path
+
+from .views.me import MeView
+from .views.people import PersonCollectionView, PersonDetailView, PersonSearchView
+from .views.schema import SchemaView
 
 app_name = "api"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("me/", MeView.as_view(), name="me"),
+    path("people/", PersonCollectionView.as_view(), name="person-create"),
+    path("people/search/", PersonSearchView.as_view(), name="person-search"),
+    path("people/<uuid:id>/", PersonDetailView.as_view(), name="person-detail"),
+]

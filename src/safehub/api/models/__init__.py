@@ -1,0 +1,3 @@
+from .key import ApiKey
+
+__all__ = ["ApiKey"]
