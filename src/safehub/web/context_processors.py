@@ -16,4 +16,6 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "service_navigation": navigation_for(user, request.path) if user is not None else [],
         "session_idle_seconds": settings.SAFEHUB_SESSION_IDLE_SECONDS,
         "session_warning_seconds": settings.SAFEHUB_SESSION_WARNING_SECONDS,
+        "session_absolute_seconds": settings.SAFEHUB_SESSION_ABSOLUTE_SECONDS,
+        "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -77,18 +77,26 @@ class SecurityHeadersMiddleware:
             # Nothing a signed-in person sees may be kept by the browser or a proxy (R38, T13).
             response["Cache-Control"] = "no-store, max-age=0"
             response["Pragma"] = "no-cache"
+        if request.method == "POST" and response.status_code in (302, 303) and _is_logout(request):
+            # Signing out also wipes whatever the browser kept for this origin (R38).
+            response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
         return response
 
 
-# Paths a signed-in person may reach without the activity clock moving (status polling).
-_PASSIVE_PATHS = ("/session/status/",)
+def _is_logout(request: HttpRequest) -> bool:
+    return request.path == reverse("account_logout")
+
+
+# Paths a signed-in person may reach without the activity clock moving: the timeout warning's
+# status poll, and CSP reports the browser sends by itself.
+_PASSIVE_PATHS = ("/session/status/", "/csp-report/")
 
 
 class SessionTimeoutMiddleware:
     """Idle timeout (default 30 min) and absolute lifetime (default 10 h) (R14).
 
     The page warns before the idle limit and lets the user extend (WCAG 2.2.1); see
-    web/static/web/session-timeout.mjs and the /session/ views.
+    web/static/web/session-timeout.js and web/views/session.py.
     """
 
     def __init__(self, get_response: Handler) -> None:
@@ -107,6 +115,9 @@ class SessionTimeoutMiddleware:
             if now - last > idle_limit or now - started > absolute_limit:
                 reason = "idle" if now - last > idle_limit else "absolute"
                 logout(request)
+                if request.path in _PASSIVE_PATHS:
+                    # The timeout warning's poll: say why, so the sign-in page can explain.
+                    return JsonResponse({"signed_in": False, "reason": reason}, status=401)
                 if request.headers.get("HX-Request") or request.path.startswith("/api/"):
                     return HttpResponse(status=401)
                 return redirect(f"{reverse('account_login')}?timeout={reason}")
@@ -118,8 +129,9 @@ class SessionTimeoutMiddleware:
 
 
 # Routes an authenticated person without a second factor may still reach: enrolment itself,
-# signing out, and static assets (R7).
-_MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/csp-report/", "/health/")
+# signing out, static assets, and the session-timeout endpoints (which carry no data, and keep
+# the timeout warning working on the enrolment pages) (R7).
+_MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/csp-report/", "/health/", "/session/")
 
 
 class RequireMFAMiddleware:
