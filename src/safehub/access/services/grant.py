@@ -40,7 +40,7 @@ def grant_request(
         )
     now = clock.now()
     starts_at = starts_at or now
-    _validate_request(
+    expires_at = _validate_request(
         restriction=restriction, user=user, reason=reason, starts_at=starts_at, expires_at=expires_at
     )
     with transaction.atomic():
@@ -127,7 +127,8 @@ def _validate_request(
     reason: str,
     starts_at: datetime,
     expires_at: datetime | None,
-) -> None:
+) -> datetime:
+    """Check a request; return its end, which is then known to be present."""
     errors: dict[str, str] = {}
     if user is None or not user.is_active:
         errors["user"] = "Choose an active Safehub user."
@@ -145,8 +146,9 @@ def _validate_request(
         errors["expires_at"] = (
             f"A grant to a {restriction.level} record can last at most {ceiling.days} days."
         )
-    if errors:
+    if errors or expires_at is None:
         raise ValidationError(errors)
+    return expires_at
 
 
 def _open_or_waiting(restriction: RestrictedRecord, user: Any, now: datetime) -> Any:

@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from safehub.platform import clock
 
-from ..constants import BreakGlassReason, Level, RestrictionReason, ReviewOutcome
+from ..constants import (
+    BREAK_GLASS_MIN_REASON_LENGTH,
+    BreakGlassReason,
+    Level,
+    RestrictionReason,
+    ReviewOutcome,
+)
 
 DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d"]
 DATE_HINT = "For example, 27/03/2026"
@@ -35,8 +41,12 @@ class BreakGlassForm(forms.Form):
         label="Describe the emergency",
         help_text="Information governance will read this when they review your access.",
         widget=forms.Textarea(attrs={"rows": 4}),
+        min_length=BREAK_GLASS_MIN_REASON_LENGTH,
         max_length=2000,
-        error_messages={"required": "Describe the emergency."},
+        error_messages={
+            "required": "Describe the emergency.",
+            "min_length": f"Describe the emergency in at least {BREAK_GLASS_MIN_REASON_LENGTH} characters.",
+        },
     )
 
 
