@@ -1,5 +1,12 @@
 from django.urls import path
 
+from . import views
+
 app_name = "people"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("new/", views.create, name="create"),
+    path("<uuid:person_id>/", views.detail, name="detail"),
+    path("<uuid:person_id>/edit/", views.edit, name="edit"),
+]

@@ -1,0 +1,109 @@
+"""The synthetic demo city: its agencies, teams and one member of staff in each role.
+
+Every name here is invented. The e-mail domain `demo.safehub.test` uses the reserved `.test`
+top-level domain, so no demo address can ever reach a real mailbox, and `demo_totp` uses it to
+refuse any account that is not a demo one.
+"""
+
+from dataclasses import dataclass
+
+from safehub.accounts.constants import AgencyKind, Role, TeamKind
+
+DEMO_DOMAIN = "demo.safehub.test"
+
+# One shared password for every demo user, printed on screen. Long enough for the R8 validators,
+# and free of the council's and the system's own names so the bootstrap validation accepts it.
+DEMO_PASSWORD = "amber-kestrel-harbour-lantern"  # noqa: S105  (a published demo credential)
+
+SITE_URL = "http://127.0.0.1:8000"
+
+COUNCIL = "council"
+POLICE = "police"
+HOSPITAL = "hospital"
+SCHOOL = "school_park"
+
+
+@dataclass(frozen=True)
+class AgencySpec:
+    key: str
+    name: str
+    kind: str
+    code: str = ""
+
+
+AGENCIES = (
+    AgencySpec(COUNCIL, "Safehub City Council Children's Services", AgencyKind.CHILDRENS_SERVICES),
+    AgencySpec(POLICE, "Safehub Constabulary", AgencyKind.POLICE, "SH99"),
+    AgencySpec(HOSPITAL, "Safehub Teaching Hospitals NHS Trust", AgencyKind.HEALTH_TRUST, "XSH"),
+    AgencySpec("gp_riverside", "Riverside Medical Practice", AgencyKind.GP_PRACTICE, "X99001"),
+    AgencySpec("gp_northgate", "Northgate Surgery", AgencyKind.GP_PRACTICE, "X99002"),
+    AgencySpec(SCHOOL, "Safehub Park Primary School", AgencyKind.SCHOOL, "999001"),
+    AgencySpec("school_aidan", "St Aidan's CE Primary School", AgencyKind.SCHOOL, "999002"),
+    AgencySpec("school_harbour", "Harbourside Academy", AgencyKind.SCHOOL, "999003"),
+    AgencySpec("school_westfield", "Westfield High School", AgencyKind.SCHOOL, "999004"),
+    AgencySpec("probation", "Probation Service – Safehub", AgencyKind.PROBATION),  # noqa: RUF001
+    AgencySpec("housing", "Safehub Homes", AgencyKind.HOUSING),
+    AgencySpec("vol_family", "Safehub Family Support Network", AgencyKind.VOLUNTARY),
+    AgencySpec("vol_youth", "Brighter Futures Youth Project", AgencyKind.VOLUNTARY),
+)
+
+
+@dataclass(frozen=True)
+class TeamSpec:
+    key: str
+    name: str
+    kind: str
+    agency: str
+
+
+TEAMS = (
+    TeamSpec("mash", "Multi-Agency Safeguarding Hub", TeamKind.MASH, COUNCIL),
+    TeamSpec("early_help", "Early Help Hub", TeamKind.EARLY_HELP, COUNCIL),
+    TeamSpec("assessment", "Assessment Team", TeamKind.ASSESSMENT, COUNCIL),
+    TeamSpec("cp", "Child Protection Team", TeamKind.CHILD_PROTECTION, COUNCIL),
+    TeamSpec("cic", "Children in Care Team", TeamKind.CHILDREN_IN_CARE, COUNCIL),
+    TeamSpec("fostering", "Fostering Service", TeamKind.FOSTERING, COUNCIL),
+    TeamSpec("adoption", "Adoption Service", TeamKind.ADOPTION, COUNCIL),
+    TeamSpec("iro", "IRO and Conference Service", TeamKind.IRO_SERVICE, COUNCIL),
+    TeamSpec("performance", "Performance and Intelligence", TeamKind.PERFORMANCE, COUNCIL),
+    TeamSpec("ig", "Information Governance", TeamKind.INFORMATION_GOVERNANCE, COUNCIL),
+    TeamSpec("police_mash", "MASH Police Team", TeamKind.PARTNER, POLICE),
+    TeamSpec("hospital_safeguarding", "Hospital Safeguarding Team", TeamKind.PARTNER, HOSPITAL),
+)
+
+
+@dataclass(frozen=True)
+class UserSpec:
+    role: str
+    full_name: str
+    job_title: str
+    agency: str
+    teams: tuple[str, ...] = ()
+    manages: tuple[str, ...] = ()
+
+    @property
+    def email(self) -> str:
+        return f"{self.role.replace('_', '.')}@{DEMO_DOMAIN}"
+
+
+# The system administrator comes first: it creates everyone else through the accounts services.
+USERS = (
+    UserSpec(Role.SYSADMIN, "Drew Kettering", "Systems administrator", COUNCIL),
+    UserSpec(Role.MASH_MANAGER, "Morgan Ashdown", "MASH team manager", COUNCIL, manages=("mash",)),
+    UserSpec(Role.MASH_SOCIAL_WORKER, "Jordan Ellery", "MASH social worker", COUNCIL, teams=("mash",)),
+    UserSpec(Role.MASH_PARTNER, "Sam Whitlock", "Detective constable, MASH", POLICE, teams=("police_mash",)),
+    UserSpec(Role.REFERRER, "Alex Pendry", "Designated safeguarding lead", SCHOOL),
+    UserSpec(Role.EARLY_HELP, "Casey Thornbury", "Family support worker", COUNCIL, teams=("early_help",)),
+    UserSpec(Role.SOCIAL_WORKER, "Riley Haddon", "Social worker", COUNCIL, teams=("assessment", "cp")),
+    UserSpec(Role.TEAM_MANAGER, "Jamie Fairlie", "Team manager", COUNCIL, manages=("cp", "assessment")),
+    UserSpec(Role.IRO, "Taylor Brennock", "Independent reviewing officer", COUNCIL, teams=("iro",)),
+    UserSpec(
+        Role.PERFORMANCE_ANALYST, "Robin Castell", "Performance analyst", COUNCIL, teams=("performance",)
+    ),
+    UserSpec(Role.PARTNERSHIP_MANAGER, "Avery Lindqvist", "Safeguarding partnership manager", COUNCIL),
+    UserSpec(Role.IG_OFFICER, "Quinn Marlowe", "Information governance officer", COUNCIL, manages=("ig",)),
+)
+
+
+def is_demo_email(email: str) -> bool:
+    return email.strip().lower().endswith(f"@{DEMO_DOMAIN}")

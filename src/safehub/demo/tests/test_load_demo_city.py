@@ -1,0 +1,177 @@
+"""The demo city: loads once through the services, is idempotent, and prints working logins (T18)."""
+
+import io
+import re
+from datetime import date
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+from django.urls import reverse
+from nhs_number import is_valid
+
+from safehub.access.constants import Level
+from safehub.access.models import RestrictedRecord
+from safehub.accounts.constants import Role, TeamKind
+from safehub.accounts.models import Agency, Team, User
+from safehub.audit.services import verify_audit_chain
+from safehub.demo import city, totp
+from safehub.people.models import Person
+from safehub.platform import clock
+
+pytestmark = pytest.mark.django_db
+PEOPLE = 30
+
+
+def _load(*extra: str) -> str:
+    out = io.StringIO()
+    call_command(
+        "load_demo_city", "--people", str(PEOPLE), "--i-know-this-is-not-production", *extra, stdout=out
+    )
+    return out.getvalue()
+
+
+def _age(dob: date, today: date) -> int:
+    return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+
+
+@pytest.fixture
+def loaded() -> str:
+    return _load("--seed", "7")
+
+
+def test_refuses_without_debug_or_the_explicit_flag() -> None:
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("load_demo_city", stdout=io.StringIO())
+    assert not User.objects.exists()
+
+
+@override_settings(DEBUG=True)
+def test_runs_with_debug_on_without_the_flag() -> None:
+    call_command("load_demo_city", "--people", "30", stdout=io.StringIO())
+    assert Person.objects.count() == 30
+
+
+def test_loads_agencies_teams_a_user_per_role_and_people(loaded: str) -> None:
+    assert "Demo city loaded" in loaded
+    assert "100%" in loaded
+    assert Agency.objects.count() == len(city.AGENCIES)
+    assert Agency.objects.filter(name="Safehub City Council Children's Services").exists()
+    assert set(Team.objects.values_list("kind", flat=True)) == set(TeamKind.values)
+    demo_users = User.objects.filter(email__endswith=f"@{city.DEMO_DOMAIN}")
+    assert sorted(demo_users.values_list("role", flat=True)) == sorted(Role.values)
+    partner = demo_users.get(role=Role.MASH_PARTNER)
+    assert partner.agency.name == "Safehub Constabulary"
+    assert demo_users.get(role=Role.REFERRER).agency.kind == "school"
+    assert demo_users.get(role=Role.TEAM_MANAGER).memberships.filter(is_manager=True).exists()
+    assert all(Authenticator.objects.filter(user=u, type="totp").exists() for u in demo_users)
+    assert all(u.check_password(city.DEMO_PASSWORD) for u in demo_users)
+    assert Person.objects.count() == PEOPLE
+
+
+def test_people_are_synthetic_and_plausible(loaded: str) -> None:
+    today = clock.today()
+    people = list(Person.objects.all())
+    numbers = [p.nhs_number for p in people if p.nhs_number]
+    assert numbers, "most people have an NHS number"
+    # T18: only numbers from the range the NHS never issues, each with a valid check digit.
+    assert all(n.startswith("9") and is_valid(n) for n in numbers)
+    assert len(set(numbers)) == len(numbers)
+    born = [p for p in people if p.date_of_birth]
+    assert all(0 <= _age(p.date_of_birth, today) <= 70 for p in born)
+    assert any(_age(p.date_of_birth, today) < 18 for p in born)
+    assert any(_age(p.date_of_birth, today) >= 18 for p in born)
+    unborn = [p for p in people if not p.date_of_birth]
+    assert all(p.expected_date_of_birth and p.expected_date_of_birth > today for p in unborn)
+
+
+def test_two_restricted_and_one_sealed_namesake(loaded: str) -> None:
+    """R22: the sealed child shares a name with an ordinary child, so search can be tried on it."""
+    levels = sorted(RestrictedRecord.objects.values_list("level", flat=True))
+    assert levels == [Level.RESTRICTED, Level.RESTRICTED, Level.SEALED]
+    sealed = Person.objects.get(pk=RestrictedRecord.objects.get(level=Level.SEALED).object_id)
+    namesakes = Person.objects.filter(given_name=sealed.given_name, family_name=sealed.family_name)
+    assert namesakes.count() >= 2
+
+
+def test_second_run_is_idempotent_and_prints_the_logins_again(loaded: str) -> None:
+    people = set(Person.objects.values_list("pk", flat=True))
+    again = _load()
+    assert "already loaded" in again
+    assert "Demo city loaded" not in again
+    assert set(Person.objects.values_list("pk", flat=True)) == people
+    assert User.objects.filter(email__endswith=f"@{city.DEMO_DOMAIN}").count() == len(Role.values)
+    assert "social.worker@demo.safehub.test" in again
+
+
+def test_reset_replaces_the_people_and_keeps_the_chain_intact(loaded: str) -> None:
+    before = set(Person.objects.values_list("pk", flat=True))
+    output = _load("--reset", "--seed", "7")
+    assert "Demo city loaded" in output
+    after = set(Person.objects.values_list("pk", flat=True))
+    assert len(after) == PEOPLE
+    assert not before & after
+    assert RestrictedRecord.objects.count() == 3
+    assert verify_audit_chain().ok
+
+
+def test_prints_role_email_password_secret_and_code(loaded: str) -> None:
+    for spec in city.USERS:
+        line = next(line for line in loaded.splitlines() if f" {spec.email} " in line)
+        assert str(Role(spec.role).label) in line
+        assert city.DEMO_PASSWORD in line
+        secret = totp.derive_secret(7, spec.email)
+        assert secret in line
+        assert re.search(r"\b\d{6}\b", line.split(secret)[1])
+    assert "safehub demo_totp <email>" in loaded
+    assert "add the secret to an authenticator app".lower() in loaded.lower()
+
+
+def test_demo_totp_prints_a_code_that_allauth_accepts(loaded: str) -> None:
+    out = io.StringIO()
+    call_command("demo_totp", "team.manager@demo.safehub.test", stdout=out, stderr=io.StringIO())
+    code = out.getvalue().strip()
+    assert re.fullmatch(r"\d{6}", code)
+    user = User.objects.get(email="team.manager@demo.safehub.test")
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    assert TOTP(authenticator).validate_code(code)
+
+
+@pytest.mark.parametrize(
+    "email", ["someone@council.gov.uk", "x@demo.safehub.test.evil.example", "demo.safehub.test"]
+)
+def test_demo_totp_refuses_non_demo_addresses(loaded: str, email: str) -> None:
+    with pytest.raises(CommandError, match="only demo accounts"):
+        call_command("demo_totp", email, stdout=io.StringIO())
+
+
+def test_demo_totp_for_an_unknown_demo_address_says_to_load_first() -> None:
+    with pytest.raises(CommandError, match="load_demo_city"):
+        call_command("demo_totp", "nobody@demo.safehub.test", stdout=io.StringIO())
+
+
+def test_a_demo_user_can_sign_in_with_password_and_totp(loaded: str, client) -> None:
+    email = "social.worker@demo.safehub.test"
+    response = client.post(reverse("account_login"), {"login": email, "password": city.DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_authenticate")
+    user = User.objects.get(email=email)
+    code = totp.code_now(totp.stored_secret(user))
+    response = client.post(reverse("mfa_authenticate"), {"code": code})
+    assert response.status_code == 302
+    assert client.get(reverse("people:search")).status_code == 200
+
+
+def test_demo_people_are_findable_by_the_demo_social_worker(loaded: str, client) -> None:
+    worker = User.objects.get(email="social.worker@demo.safehub.test")
+    client.force_login(worker)
+    sealed_id = RestrictedRecord.objects.get(level=Level.SEALED).object_id
+    sealed = Person.objects.get(pk=sealed_id)
+    html = client.post(
+        reverse("people:search"), {"family_name": sealed.family_name, "given_name": sealed.given_name}
+    ).content.decode()
+    assert "found" in html
+    assert str(sealed_id) not in html
