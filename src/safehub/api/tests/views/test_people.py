@@ -147,3 +147,21 @@ def test_api_urls_carry_no_personal_data():
     for pattern in api.url_patterns:
         converters = pattern.pattern.converters
         assert all(type(c).__name__ == "UUIDConverter" for c in converters.values()), pattern
+
+
+def test_search_does_not_query_per_result(key_client, make_person):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = key_client()
+    body = {"family_name": "Counted", "date_of_birth": "2016-01-01"}
+    make_person(family_name="Counted", date_of_birth=datetime.date(2016, 1, 1), nhs_number="")
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.post(SEARCH, body, format="json").json()["results"]) == 1
+    for i in range(9):
+        make_person(
+            family_name="Counted", given_name=f"C{i}", date_of_birth=datetime.date(2016, 1, 1), nhs_number=""
+        )
+    with CaptureQueriesContext(connection) as ten:
+        assert len(client.post(SEARCH, body, format="json").json()["results"]) == 10
+    assert len(ten) == len(one)

@@ -162,3 +162,18 @@ def test_an_administrator_without_a_second_factor_is_sent_to_enrol(client, make_
     response = client.get(LIST)
     assert response.status_code == 302
     assert "/accounts/" in response["Location"]
+
+
+def test_the_list_page_does_not_query_per_key(admin_client, make_key):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_key(name="First")
+    admin_client.get(LIST)  # the first request of a session does its own one-off bookkeeping
+    with CaptureQueriesContext(connection) as one:
+        admin_client.get(LIST)
+    for i in range(5):
+        make_key(name=f"Key {i}")
+    with CaptureQueriesContext(connection) as six:
+        admin_client.get(LIST)
+    assert len(six) == len(one)
