@@ -10,7 +10,7 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from safehub.platform import clock
+from safehub.platform import auditing, clock
 from safehub.platform.errors import NotFoundOrForbidden
 
 from .constants import Capability
@@ -173,4 +173,24 @@ def recertification_rows(*, actor: Any) -> list[RecertificationRow]:
                 dormant=seen < cutoff,
             )
         )
+    return rows
+
+
+def user_by_email(*, actor: Any, email: str) -> User | None:
+    return _scope(actor, User.objects.filter(is_active=True)).filter(email__iexact=email.strip()).first()
+
+
+def recertification_export(*, actor: Any) -> list[RecertificationRow]:
+    """The recertification rows for download. The export is audited before any row is returned, so
+    a failed audit write means no file (R27, R28)."""
+    if not _may_manage(actor):
+        raise NotFoundOrForbidden()
+    rows = recertification_rows(actor=actor)
+    auditing.record(
+        actor=actor,
+        verb="export",
+        object_type=User._meta.label_lower,
+        purpose="access recertification",
+        result_ids=[row.user.pk for row in rows],
+    )
     return rows
