@@ -39,9 +39,7 @@ def conflict_rows(error: ConflictError) -> list[tuple[str, str, str]]:
     ]
 
 
-def rebind_with_version(
-    form_class: type[forms.BaseForm], data: Any, version: int, **kwargs: Any
-) -> forms.BaseForm:
+def rebind_with_version(form_class: type[F], data: Any, version: int, **kwargs: Any) -> F:
     """The user's own input again, now carrying the version they have seen, so a second save is a
     deliberate choice to replace the other person's change."""
     data = data.copy()
