@@ -9,13 +9,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from safehub.accounts.constants import Role
-from safehub.api.constants import Scope
 from safehub.api.models import ApiKey
-from safehub.api.services import api_key_create
 from safehub.people.models import Person
-from safehub.platform import clock
 
-ALL_SCOPES = list(Scope.values)
+from .factories import api_key
 
 
 def synthetic_nhs_number() -> str:
@@ -41,14 +38,7 @@ def make_key(make_user: Callable[..., Any], sysadmin: Any) -> Callable[..., tupl
         name: str = "Partner feed",
     ) -> tuple[ApiKey, str]:
         acting = user or make_user(role, mfa=False, full_name="Partner system")
-        return api_key_create(
-            actor=sysadmin,
-            name=name,
-            agency=acting.agency,
-            user=acting,
-            scopes=ALL_SCOPES if scopes is None else scopes,
-            expires_at=clock.now() + lifetime,
-        )
+        return api_key(created_by=sysadmin, user=acting, scopes=scopes, lifetime=lifetime, name=name)
 
     return _make
 
