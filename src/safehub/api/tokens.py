@@ -3,7 +3,7 @@
 import hashlib
 import secrets
 
-from .constants import PREFIX_ALPHABET, PREFIX_LENGTH, SECRET_ALPHABET, SECRET_LENGTH, TOKEN_TAG
+from .constants import KEY_LABEL, PREFIX_ALPHABET, PREFIX_LENGTH, SECRET_ALPHABET, SECRET_LENGTH
 
 
 def hash_secret(secret: str) -> str:
@@ -20,13 +20,13 @@ def new_secret() -> str:
 
 
 def format_token(prefix: str, secret: str) -> str:
-    return f"{TOKEN_TAG}_{prefix}_{secret}"
+    return f"{KEY_LABEL}_{prefix}_{secret}"
 
 
 def parse_token(token: str) -> tuple[str, str] | None:
     """Split a token into (prefix, secret), or None when it is not shaped like one of ours."""
     parts = token.split("_", 2)
-    if len(parts) != 3 or parts[0] != TOKEN_TAG:
+    if len(parts) != 3 or parts[0] != KEY_LABEL:
         return None
     prefix, secret = parts[1], parts[2]
     if len(prefix) != PREFIX_LENGTH or any(c not in PREFIX_ALPHABET for c in prefix):
