@@ -98,6 +98,7 @@ def test_a_role_refusal_is_403(key_client):
 
 
 def test_a_conflict_is_409_with_who_and_when(key_client, make_person, make_user):
+    """R49: a stale version is refused with who changed the record and when; their change survives."""
     client = key_client()
     person = make_person()
     other = make_user(Role.SOCIAL_WORKER, full_name="Priya Colleague")
