@@ -11,7 +11,7 @@ See docs/operations/backup-and-restore.md for the schedule, retention and the re
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404: we run pg_dump/pg_restore with argument lists, never a shell
+import subprocess  # nosec B404
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -102,7 +102,7 @@ def _refuse_if_open_here(vendor: str, target: str, settings_dict: dict[str, Any]
             continue
         name = conn.settings_dict["NAME"]
         if vendor == "sqlite":
-            same = _sqlite_path(name) == Path(target)
+            same = str(name) != ":memory:" and Path(str(name)).resolve() == Path(target)
         else:
             assert settings_dict is not None
             same = name == target and all(
@@ -242,6 +242,7 @@ def _pg_command(program: str, settings_dict: dict[str, Any], *args: str) -> tupl
 
 
 def _run(argv: list[str], env: dict[str, str]) -> None:
+    # An argument list, never a shell, so no value from settings can inject a command.
     done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)  # noqa: S603  # nosec B603
     if done.returncode != 0:
         program = Path(argv[0]).name
