@@ -187,3 +187,32 @@ def test_sqlite_restore_refuses_a_file_another_connection_holds_open(tmp_path: P
         assert other.execute("SELECT x FROM t").fetchall() == [(1,)]
     finally:
         other.close()
+
+
+def test_pg_tools_get_the_password_through_the_environment_never_argv() -> None:
+    """A password on a command line is visible to every user of the server in `ps`."""
+    settings_dict = {
+        "NAME": "safehub",
+        "HOST": "db.internal",
+        "PORT": "5433",
+        "USER": "safehub_owner",
+        "PASSWORD": "s3cret-Pw-0b9e",
+        "OPTIONS": {"sslmode": "verify-full"},
+    }
+    argv, env = backup._pg_command("pg_dump", settings_dict, "--format=custom")
+    assert not any("s3cret" in arg for arg in argv)
+    assert env["PGPASSWORD"] == "s3cret-Pw-0b9e"
+    assert env["PGSSLMODE"] == "verify-full"
+    assert argv[1:] == [
+        "--no-password",
+        "--host",
+        "db.internal",
+        "--port",
+        "5433",
+        "--username",
+        "safehub_owner",
+        "--format=custom",
+    ]
+
+    _, env = backup._pg_command("pg_dump", {**settings_dict, "PASSWORD": ""})
+    assert env.get("PGPASSWORD") == os.environ.get("PGPASSWORD")
