@@ -167,3 +167,25 @@ def test_admin_needs_sign_in_and_a_second_factor(client: Any, make_user: Any, pa
     assert without_mfa.status_code in (302, 404)
     if without_mfa.status_code == 302:
         assert without_mfa["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+@pytest.mark.django_db
+def test_staff_administration_under_admin_is_ours_behind_sign_in_and_mfa(client: Any, make_user: Any) -> None:
+    """R5: Safehub's own administration pages live under /admin/; they need sign-in, then a second
+    factor, then the capability, and are not Django's admin."""
+    path = reverse("accounts:user_list")
+    assert path.startswith("/admin/")
+    anonymous = client.get(path)
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith(reverse("account_login"))
+
+    client.force_login(make_user(Role.SYSADMIN, mfa=False))
+    without_mfa = client.get(path)
+    assert without_mfa.status_code == 302
+    assert without_mfa["Location"].startswith(reverse("mfa_activate_totp"))
+
+    client.force_login(make_user(Role.SYSADMIN))
+    with_mfa = client.get(path)
+    assert with_mfa.status_code == 200
+    assert b"Django administration" not in with_mfa.content
+    assert b"govuk-template" in with_mfa.content
