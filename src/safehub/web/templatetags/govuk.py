@@ -42,6 +42,8 @@ def govuk_widget(field: BoundField, classes: str = "") -> SafeString:
     kind = field.widget_type
     base = _WIDGET_CLASS.get(kind, "govuk-input")
     css = [base, *field.field.widget.attrs.get("class", "").split(), *classes.split()]
+    if field.field.widget.attrs.get("autocomplete") == "one-time-code":
+        css.append("govuk-input--width-10")  # a 6-digit or 8-character code, not a sentence
     if field.errors and base not in _NO_ERROR_MODIFIER:
         css.append(f"{base}--error")
     # GOV.UK asks for no placeholders (they vanish as you type); False drops the attribute.
@@ -145,3 +147,26 @@ def inline_svg(markup: str) -> SafeString:
     if text.startswith("<?xml"):
         text = text[text.index("?>") + 2 :]
     return mark_safe(text.strip())  # noqa: S308  # nosec B308 B703
+
+
+_REQUIRED = str(forms.Field.default_error_messages["required"])
+_CHOOSE_KINDS = {"select", "selectmultiple", "radioselect", "checkboxselectmultiple", "nullbooleanselect"}
+
+
+def _lower_label(label: str) -> str:
+    # "Current Password" -> "current password", but "NHS number" keeps its acronym.
+    return " ".join(w.lower() if w[:1].isupper() and w[1:].islower() else w for w in label.split(" "))
+
+
+@register.filter
+def govuk_errors(field: BoundField) -> list[str]:
+    """The field's error messages, with Django's bare "This field is required." replaced by what
+    GOV.UK asks for: say what to do ("Enter full name", "Select team")."""
+    messages = []
+    for error in field.errors:
+        text = str(error)
+        if text == _REQUIRED and field.label and field.widget_type not in {"checkbox", "hidden"}:
+            verb = "Select" if field.widget_type in _CHOOSE_KINDS else "Enter"
+            text = f"{verb} {_lower_label(str(field.label))}"
+        messages.append(text)
+    return messages

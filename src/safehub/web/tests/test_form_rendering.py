@@ -157,3 +157,18 @@ def test_page_title_is_prefixed_with_error_when_the_form_has_errors(signed_in) -
     request.user = signed_in(Role.SOCIAL_WORKER).user
     html = render_to_string("web/base.html", {"form": ExampleForm(data=INVALID)}, request=request)
     assert "<title>Error: " in html
+
+
+def test_required_errors_say_what_to_do() -> None:
+    """GOV.UK error messages: "Enter full name", not "This field is required."."""
+
+    class NhsForm(forms.Form):
+        nhs_number = forms.CharField(label="NHS number")
+
+    html = render(ExampleForm(data=INVALID)) + render(NhsForm(data={}))
+    assert '<a href="#id_name">Enter full name</a>' in html
+    assert '<span class="govuk-visually-hidden">Error:</span> Enter full name' in html
+    assert '<a href="#id_team">Select team</a>' in html
+    assert '<a href="#id_nhs_number">Enter NHS number</a>' in html
+    # A lone checkbox keeps Django's wording: there is no natural "Enter ..." for it.
+    assert '<a href="#id_agreed">This field is required.</a>' in html

@@ -4,6 +4,7 @@
 `extend` is an ordinary request, so reaching it at all moves the activity clock.
 """
 
+import math
 import time
 
 from django.conf import settings
@@ -17,7 +18,8 @@ def _remaining(request: HttpRequest) -> dict[str, int]:
     session = request.session
     idle = settings.SAFEHUB_SESSION_IDLE_SECONDS - (now - session.get("safehub_last_activity", now))
     absolute = settings.SAFEHUB_SESSION_ABSOLUTE_SECONDS - (now - session.get("safehub_started", now))
-    return {"idle": max(0, int(idle)), "absolute": max(0, int(absolute))}
+    # Rounded up: "0 seconds left" must only ever mean the session is over.
+    return {"idle": max(0, math.ceil(idle)), "absolute": max(0, math.ceil(absolute))}
 
 
 @never_cache

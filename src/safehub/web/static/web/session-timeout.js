@@ -82,8 +82,8 @@ if (dialog instanceof HTMLDialogElement) {
       announcer.textContent = `You will be signed out in ${text}.`;
     }
     if (left <= 0) {
+      // The scheduled check asks the server, which alone decides that the session is over.
       window.clearInterval(ticker);
-      check();
     }
   };
 
@@ -109,7 +109,9 @@ if (dialog instanceof HTMLDialogElement) {
     const warning = status.warning_seconds;
     deadline = Date.now() + remaining * 1000;
     if (remaining <= 0) {
-      signedOut(status.can_extend === false ? "absolute" : "idle");
+      // Within the last second: ask again, and let the server's 401 (with its reason) decide.
+      openDialog(status);
+      timer = window.setTimeout(check, 1000);
     } else if (remaining <= warning) {
       openDialog(status);
       timer = window.setTimeout(check, remaining * 1000 + 1000);
