@@ -66,6 +66,10 @@ class LogEntry:
         return str(Role(role).label) if role in Role.values else role
 
     @property
+    def section_label(self) -> str:
+        return self.event.section.replace("_", " ")
+
+    @property
     def verb_label(self) -> str:
         verb = self.event.verb
         return str(Verb(verb).label) if verb in Verb.values else verb

@@ -153,8 +153,10 @@ def test_demo_totp_for_an_unknown_demo_address_says_to_load_first() -> None:
         call_command("demo_totp", "nobody@demo.safehub.test", stdout=io.StringIO())
 
 
-def test_a_demo_user_can_sign_in_with_password_and_totp(loaded: str, client) -> None:
-    email = "social.worker@demo.safehub.test"
+@pytest.mark.parametrize(
+    "email", ["social.worker@demo.safehub.test", "ig.officer@demo.safehub.test", "sysadmin@demo.safehub.test"]
+)
+def test_a_demo_user_can_sign_in_with_password_and_totp(loaded: str, client, email: str) -> None:
     response = client.post(reverse("account_login"), {"login": email, "password": city.DEMO_PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_authenticate")
@@ -162,7 +164,7 @@ def test_a_demo_user_can_sign_in_with_password_and_totp(loaded: str, client) -> 
     code = totp.code_now(totp.stored_secret(user))
     response = client.post(reverse("mfa_authenticate"), {"code": code})
     assert response.status_code == 302
-    assert client.get(reverse("people:search")).status_code == 200
+    assert client.get(reverse("web:home")).status_code == 200
 
 
 def test_demo_people_are_findable_by_the_demo_social_worker(loaded: str, client) -> None:

@@ -27,6 +27,7 @@ from . import presenters
 from .forms import PersonForm, PersonSearchForm
 
 OBJECT_TYPE = Person._meta.label_lower
+EMERGENCY_PURPOSE = "emergency access"
 
 
 def _require(request: HttpRequest, capability: str) -> None:
@@ -57,7 +58,11 @@ def search(request: HttpRequest) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     _require(request, Capability.VIEW_PEOPLE)
-    person = person_get(actor=request.user, id=person_id)
+    # A view under emergency access says so in its audit row, for the reviewer (R23).
+    emergency = access_selectors.break_glass_active(
+        actor=request.user, object_type=OBJECT_TYPE, object_id=person_id
+    )
+    person = person_get(actor=request.user, id=person_id, purpose=EMERGENCY_PURPOSE if emergency else "")
     # Whether the record is restricted, and whether the user is in through emergency access (R23).
     banner = access_selectors.restriction_banner(actor=request.user, obj=person)
     context = {

@@ -51,10 +51,10 @@ def test_team_manager_sees_who_viewed_the_record_newest_first(signed_in, client,
     # Newest first: the manager's own look at the log, then the manager's view, then the worker's.
     rows = _body(html).split("</tr>")[:3]
     assert "Jamie Fairlie" in rows[0]
-    assert "Viewed (access_log)" in rows[0]
+    assert "Viewed (access log)" in rows[0]
     assert "Jamie Fairlie" in rows[1]
     assert "Viewed" in rows[1]
-    assert "access_log" not in rows[1]
+    assert "access log" not in rows[1]
     assert "Riley Haddon" in rows[2]
     # No content of the person reaches this page.
     assert person.family_name not in html

@@ -85,6 +85,8 @@ def test_emergency_access_shows_a_banner(signed_in) -> None:
     html = client.get(_url(person)).content.decode()
     assert "Emergency access" in html
     assert "through emergency access until" in html
+    event = AuditEvent.objects.filter(object_id=str(person.pk), verb=Verb.VIEW).get()
+    assert event.purpose == "emergency access"
 
 
 def test_an_unrestricted_person_has_no_banner(signed_in) -> None:
