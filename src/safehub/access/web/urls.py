@@ -8,7 +8,7 @@ app_name = "access"
 
 urlpatterns = [
     path(
-        "emergency/<str:object_type>/<uuid:object_id>/",
+        "emergency/<object_type:object_type>/<uuid:object_id>/",
         break_glass.break_glass_start,
         name="break_glass_start",
     ),
@@ -17,22 +17,24 @@ urlpatterns = [
     path("reviews/<uuid:access_id>/", break_glass.break_glass_review, name="break_glass_review"),
     path("records/", restrictions.restriction_list, name="restriction_list"),
     path(
-        "records/<str:object_type>/<uuid:object_id>/",
+        "records/<object_type:object_type>/<uuid:object_id>/",
         restrictions.restriction_detail,
         name="restriction_detail",
     ),
     path(
-        "records/<str:object_type>/<uuid:object_id>/restrict/",
+        "records/<object_type:object_type>/<uuid:object_id>/restrict/",
         restrictions.record_restrict,
         name="record_restrict",
     ),
     path(
-        "records/<str:object_type>/<uuid:object_id>/unrestrict/",
+        "records/<object_type:object_type>/<uuid:object_id>/unrestrict/",
         restrictions.record_unrestrict,
         name="record_unrestrict",
     ),
     path(
-        "records/<str:object_type>/<uuid:object_id>/grants/new/", grants.grant_request, name="grant_request"
+        "records/<object_type:object_type>/<uuid:object_id>/grants/new/",
+        grants.grant_request,
+        name="grant_request",
     ),
     path("grants/pending/", grants.grant_pending_list, name="grant_pending_list"),
     path("grants/<uuid:grant_id>/approve/", grants.grant_approve, name="grant_approve"),

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from safehub.access.constants import BreakGlassReason, Level, ReviewOutcome
@@ -179,3 +181,20 @@ def test_monthly_report_page(signed_in, make_user):
     bad = client.get(reverse("access:break_glass_report"), {"month": "2026-13"})
     assert bad.status_code == 200
     assert "govuk-error-summary" in bad.content.decode()
+
+
+def test_queue_query_count_does_not_grow_with_the_list(signed_in, make_user):
+    """The queue loads users and agencies with the uses, not one query per row."""
+    client = signed_in(Role.IG_OFFICER)
+    person = make_person()
+    restrict(person)
+    url = reverse("access:break_glass_queue")
+    make_break_glass(make_user(Role.SOCIAL_WORKER, mfa=False), person)
+    client.get(url)  # warm the session and caches
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(4):
+        make_break_glass(make_user(Role.TEAM_MANAGER, mfa=False), person)
+    with CaptureQueriesContext(connection) as five:
+        assert client.get(url).status_code == 200
+    assert len(five) == len(one)
