@@ -10,7 +10,7 @@ ID = "6f1c1f1e-8a43-4c5e-9a8e-0a1b2c3d4e5f"
 
 def test_registered_types_resolve_and_others_do_not():
     assert ObjectTypeConverter().to_python("people.person") == "people.person"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"accounts\.user"):
         ObjectTypeConverter().to_python("accounts.user")
     assert resolve(f"/access/emergency/people.person/{ID}/").kwargs["object_type"] == "people.person"
     for bad in ("accounts.user", "people.person;drop", "Mira Ashworth", "people"):
