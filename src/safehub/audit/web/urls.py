@@ -7,5 +7,5 @@ app_name = "audit"
 urlpatterns = [
     path("", views.event_list, name="event_list"),
     path("chain/", views.chain_status, name="chain_status"),
-    path("records/<str:object_type>/<uuid:object_id>/", views.access_log, name="access_log"),
+    path("records/<object_type:object_type>/<uuid:object_id>/", views.access_log, name="access_log"),
 ]
