@@ -13,7 +13,7 @@ DEMO_DOMAIN = "demo.safehub.test"
 
 # One shared password for every demo user, printed on screen. Long enough for the R8 validators,
 # and free of the council's and the system's own names so the bootstrap validation accepts it.
-DEMO_PASSWORD = "amber-kestrel-harbour-lantern"  # noqa: S105  (a published demo credential)
+DEMO_PASSWORD = "amber-kestrel-harbour-lantern"  # noqa: S105  # nosec B105  # pragma: allowlist secret
 
 SITE_URL = "http://127.0.0.1:8000"
 

@@ -78,7 +78,8 @@ def _given(fake: Any, rng: random.Random, adult: bool) -> tuple[str, str]:
 
 def households(fake: Any, seed: int, count: int, today: date) -> list[PersonSpec]:
     """`count` people in households of one or two adults and up to four children."""
-    rng = random.Random(seed)  # noqa: S311  (reproducible synthetic data, not secrets)
+    # Reproducible synthetic data, not secrets.
+    rng = random.Random(seed)  # noqa: S311  # nosec B311
     people: list[PersonSpec] = []
     unborn_left = UNBORN_COUNT
     while len(people) < count:
