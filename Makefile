@@ -12,6 +12,7 @@ export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 .PHONY: demo test lint setup assets browser migrate serve lock clean format
 
 setup: $(STAMP) $(ASSETS)
+	@mkdir -p var/staticfiles
 
 # Python packages, pinned with hashes (R47). The project itself is installed editable, without
 # dependencies, so its console script `safehub` exists in the venv.

@@ -184,6 +184,8 @@ SAFEHUB_AUDIT_HMAC_KEY = env_str("SAFEHUB_AUDIT_HMAC_KEY", "")
 
 # --- Council and working-day calendar. ---------------------------------------------------------
 SAFEHUB_COUNCIL_NAME = env_str("SAFEHUB_COUNCIL_NAME", "Safehub City Council")
+# The address staff use to reach Safehub, for links in e-mails (e.g. https://safehub.council.example).
+SAFEHUB_BASE_URL = env_str("SAFEHUB_BASE_URL", "")
 SAFEHUB_OFFICE_OPENS = env_str("SAFEHUB_OFFICE_OPENS", "09:00")
 SAFEHUB_OFFICE_CLOSES = env_str("SAFEHUB_OFFICE_CLOSES", "17:00")
 SAFEHUB_PHASE = env_str("SAFEHUB_PHASE", "Beta")

@@ -10,7 +10,7 @@ SAFEHUB_AUDIT_HMAC_KEY = "test-only-audit-key-" + "k" * 40
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
-ACCOUNT_RATE_LIMITS = False  # the suite exercises lockout through axes, not allauth's own limiter
+ACCOUNT_RATE_LIMITS = False  # type: ignore[assignment]  # the suite exercises lockout through axes, not allauth's own limiter
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # SQLite tests use an on-disk database per process (not shared-cache memory), so threaded tests

@@ -5,6 +5,7 @@ import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -46,7 +47,7 @@ def canonical(values: dict[str, Any]) -> bytes:
     normalised = {}
     for name in CHAINED_FIELDS:
         value = values.get(name)
-        if hasattr(value, "isoformat"):
+        if isinstance(value, datetime):
             value = value.isoformat(timespec="microseconds")
         elif value is not None and not isinstance(value, (str, int, float, bool, dict, list)):
             value = str(value)

@@ -46,5 +46,5 @@ def _diff(theirs: VersionedModel, mine: VersionedModel) -> dict[str, tuple[objec
             continue
         a, b = field.value_from_object(theirs), field.value_from_object(mine)
         if a != b:
-            changes[field.verbose_name] = (a, b)
+            changes[str(field.verbose_name)] = (a, b)
     return changes
