@@ -1,6 +1,6 @@
 """Synthetic people for the people tests (en_GB Faker; NHS numbers from the never-issued range)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import factory
@@ -53,13 +53,4 @@ def emergency_access(user: Any, person: Person) -> BreakGlassAccess:
         reason_text="Police called the emergency duty team about this child tonight.",
         started_at=started_at,
         expires_at=started_at + timedelta(hours=2),
-    )
-
-
-def born(years_ago: int, today: date | None = None) -> date:
-    today = today or clock.today()
-    return (
-        today.replace(year=today.year - years_ago)
-        if not (today.month == 2 and today.day == 29)
-        else (today - timedelta(days=365 * years_ago))
     )
