@@ -27,8 +27,10 @@ CHROMIUM_ARGS = [
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """One Chromium per test module: while Playwright runs, this thread has a live event loop,
+    so it must not outlive the journeys (tests/journeys/conftest.py explains)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -146,7 +146,7 @@ def inline_svg(markup: str) -> SafeString:
     text = str(markup)
     if text.startswith("<?xml"):
         text = text[text.index("?>") + 2 :]
-    return mark_safe(text.strip())  # noqa: S308  # nosec B308 B703
+    return mark_safe(text.strip())  # noqa: S308  # nosec B308
 
 
 _REQUIRED = str(forms.Field.default_error_messages["required"])

@@ -158,3 +158,38 @@ def test_locked_out_page() -> None:
     body = response.content.decode()
     assert "Too many attempts to sign in" in body
     assert "Try again in 15 minutes" in body
+
+
+def test_every_account_screen_renders_in_the_safehub_layout(client) -> None:
+    """Screens we did not restyle one by one still come out in the GOV.UK shell, via allauth's
+    element and layout templates, with no sign-up link and no inline script."""
+    from safehub.accounts.tests.factories import enrol_totp
+
+    user = UserFactory(role=Role.SOCIAL_WORKER)
+    secret = enrol_totp(user)
+    client.post("/accounts/login/", {"login": user.email, "password": DEFAULT_PASSWORD})
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    assert client.post("/accounts/2fa/authenticate/", {"code": code}).status_code == 302
+    assert client.post("/accounts/reauthenticate/", {"password": DEFAULT_PASSWORD}).status_code == 302
+    client.post("/accounts/2fa/recovery-codes/generate/")
+    for url in (
+        "/accounts/2fa/",
+        "/accounts/2fa/totp/deactivate/",
+        "/accounts/2fa/recovery-codes/",
+        "/accounts/2fa/recovery-codes/generate/",
+        "/accounts/2fa/webauthn/",
+        "/accounts/2fa/webauthn/add/",
+        "/accounts/2fa/reauthenticate/",
+        "/accounts/reauthenticate/",
+        "/accounts/password/change/",
+        "/accounts/sessions/",
+        "/accounts/logout/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert 'class="govuk-header' in body, url
+        assert '<h1 class="govuk-heading-l">' in body, url
+        assert "sign up" not in body.lower(), url
+        for tag in re.findall(r"<script\b[^>]*>", body):
+            assert "src=" in tag or 'type="application/json"' in tag, (url, tag)
