@@ -77,10 +77,13 @@ def test_removing_a_factor_is_emailed(make_user, audit_events):
     assert audit_events(verb="factor_change", object_id=user.pk).exists()
 
 
-def test_changing_the_password_is_audited_and_emailed(make_user, audit_events):
-    """R13: a password change is recorded and the person is told."""
+def test_changing_the_password_is_audited_emailed_and_ends_other_sessions(make_user, audit_events):
+    """R13: a password change is recorded and the person is told; R11/ASVS 7.4.3: their other
+    sessions end."""
     user = make_user(mfa=False)
     secret = enrol_totp(user)
+    elsewhere = Client()
+    elsewhere.force_login(user)
     client = _sign_in(user, secret)
     mail.outbox.clear()
     response = client.post(
@@ -92,3 +95,5 @@ def test_changing_the_password_is_audited_and_emailed(make_user, audit_events):
     assert user.check_password(NEW_PASSWORD)
     assert audit_events(verb="password_change", object_id=user.pk).exists()
     assert [m.to for m in mail.outbox] == [[user.email]]
+    assert audit_events(verb="session_end", object_id=user.pk, section="others").exists()
+    assert elsewhere.get("/").status_code == 302

@@ -197,3 +197,37 @@ def test_admin_cannot_change_own_role_through_the_form(admin_client):
     )
     me.refresh_from_db()
     assert me.role == Role.SYSADMIN
+
+
+def test_new_user_chooses_password_from_the_emailed_link_then_must_enrol_mfa(
+    admin_client, django_capture_on_commit_callbacks
+):
+    """R12, R7: the link sets the first password once; the first sign-in leads to TOTP set-up."""
+    import re
+
+    from django.test import Client
+
+    from safehub.accounts.tests.helpers import post_login
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("accounts:user_create"),
+            {
+                "full_name": "Nina New",
+                "email": "nina@example.test",
+                "role": Role.SOCIAL_WORKER,
+                "agency": AgencyFactory().pk,
+            },
+        )
+    path = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mail.outbox[0].body).group(1)
+    newcomer = Client()
+    landing = newcomer.get(path)
+    assert landing.status_code == 302
+    chosen = "my very own long passphrase for work"
+    assert newcomer.post(landing.url, {"password1": chosen, "password2": chosen}).status_code == 302
+    assert User.objects.get(email="nina@example.test").check_password(chosen)
+    assert newcomer.get(path).context["token_fail"] is True
+    post_login(newcomer, "nina@example.test", chosen)
+    response = newcomer.get(reverse("accounts:user_list"))
+    assert response.status_code == 302
+    assert response.url == "/accounts/2fa/totp/activate/"
