@@ -69,7 +69,9 @@ ASGI_APPLICATION = "config.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Listed first so our GOV.UK versions of allauth's templates win over allauth's own
+        # (the app-directories loader would find allauth's first: it precedes safehub.web).
+        "DIRS": [BASE_DIR / "src" / "safehub" / "web" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

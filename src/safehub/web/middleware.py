@@ -118,7 +118,17 @@ class SessionTimeoutMiddleware:
                 if request.path in _PASSIVE_PATHS:
                     # The timeout warning's poll: say why, so the sign-in page can explain.
                     return JsonResponse({"signed_in": False, "reason": reason}, status=401)
-                if request.headers.get("HX-Request") or request.path.startswith("/api/"):
+                if request.path.startswith("/api/"):
+                    # The API's one error format (docs/how-to/use-the-api.md), built here because
+                    # web and api are sibling layers.
+                    error = {
+                        "status": 401,
+                        "code": "not_authenticated",
+                        "message": "Your session has ended. Sign in again.",
+                        "request_id": getattr(request, "request_id", ""),
+                    }
+                    return JsonResponse({"error": error}, status=401)
+                if request.headers.get("HX-Request"):
                     return HttpResponse(status=401)
                 return redirect(f"{reverse('account_login')}?timeout={reason}")
             if request.path not in _PASSIVE_PATHS:

@@ -23,8 +23,11 @@ _ITEMS: list[tuple[str, str, str | None]] = [
     ("Home", "web:home", None),
     ("People", "people:search", Capability.VIEW_PEOPLE),
     ("Users and teams", "accounts:user_list", Capability.MANAGE_USERS),
-    ("Calendar", "platform:closure_list", Capability.MANAGE_CALENDAR),
+    ("API keys", "api_keys:list", Capability.MANAGE_API_KEYS),
+    ("Working-day calendar", "platform:closure_list", Capability.MANAGE_CALENDAR),
     ("Emergency access reviews", "access:break_glass_queue", Capability.REVIEW_BREAK_GLASS),
+    ("Restricted records", "access:restriction_list", Capability.MANAGE_GRANTS),
+    ("Grants to approve", "access:grant_pending_list", Capability.APPROVE_GRANTS),
     ("Audit", "audit:event_list", Capability.VIEW_AUDIT),
 ]
 

@@ -198,3 +198,15 @@ def test_set_cookie_parser_reads_attributes() -> None:
         cookies = cookie
 
     assert _set_cookie_attributes(Fake(), "x") == {"path": "/", "secure": ""}
+
+
+@pytest.mark.django_db
+def test_api_session_past_idle_limit_gets_the_api_error_format(signed_in) -> None:
+    """R14 on the API channel: an idle session ends and the answer is the API's error format."""
+    with time_machine.travel(START, tick=False) as traveller:
+        client = signed_in(Role.SOCIAL_WORKER)
+        assert client.get("/api/v1/me/").status_code == 200
+        traveller.shift(dt.timedelta(minutes=31))
+        response = client.get("/api/v1/me/")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"

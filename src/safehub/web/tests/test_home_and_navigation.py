@@ -81,3 +81,10 @@ def test_navigation_is_empty_for_anonymous() -> None:
     from django.contrib.auth.models import AnonymousUser
 
     assert navigation_for(AnonymousUser(), "/") == []
+
+
+def test_every_navigation_entry_is_a_real_route():
+    """The skip-missing-routes safety net must not hide a typo: every entry resolves today."""
+    from safehub.web.navigation import _ITEMS
+
+    assert [name for _label, name, _cap in _ITEMS if url_or_none(name) is None] == []
