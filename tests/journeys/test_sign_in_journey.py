@@ -97,7 +97,7 @@ def test_sign_in_enrol_totp_reach_home_sign_out_and_sign_in_again(journey, trans
         page.get_by_role("button", name="Continue").click()
     page.wait_for_url(re.compile(r"/accounts/2fa/totp/activate/$"))
     expect(heading(page)).to_have_text("Set up your authenticator app")
-    expect(page.locator(".app-totp-qr svg")).to_be_visible()
+    expect(page.locator(".app-totp-qr img")).to_be_visible()
     journey.check_accessibility("TOTP set-up page")
     screenshot(page, "02-totp-setup")
 
