@@ -81,7 +81,9 @@ def test_totp_activation_shows_qr_svg_and_the_secret(client) -> None:
     body = response.content.decode()
     assert '<h1 class="govuk-heading-l">Set up your authenticator app</h1>' in body
     # The QR code is an image from a data: URI, so no markup is ever marked safe (R40).
-    assert re.search(r'<div class="app-totp-qr"><img src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+" alt="QR code', body)
+    assert re.search(
+        r'<div class="app-totp-qr"><img src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+" alt="QR code', body
+    )
     secret = client.session["mfa.totp.secret"]
     assert f'<p class="govuk-body app-secret" id="authenticator-secret">{secret}</p>' in body
     code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
