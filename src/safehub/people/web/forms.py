@@ -4,85 +4,15 @@ Error messages follow the GOV.UK Design System wording for dates, so staff see t
 as on any other public-sector service.
 """
 
-import datetime
 from typing import Any
 
 from django import forms
 from nhs_number import is_valid as nhs_number_is_valid
 
-from safehub.platform import clock
+from safehub.platform.forms import GovukDateField
 
 from ..constants import Sex
 from ..selectors import PersonSearch
-
-PARTS = ("day", "month", "year")
-
-
-class GovukDateInput(forms.MultiWidget):
-    """Three boxes (day, month, year): the GOV.UK date input.
-
-    Named so that its `widget_type` is "govukdate": the project's field template
-    (web/forms/field.html) then draws it as a fieldset with a legend, hint, error and the boxes,
-    highlighting only the boxes an error's `params["parts"]` names.
-    """
-
-    template_name = "web/forms/widgets/date_input.html"
-    use_fieldset = True
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__({part: forms.TextInput(attrs={"inputmode": "numeric"}) for part in PARTS}, attrs)
-
-    def decompress(self, value: Any) -> list[Any]:
-        if isinstance(value, datetime.date):
-            return [value.day, value.month, value.year]
-        return [None, None, None]
-
-    def id_for_label(self, id_: str) -> str:
-        # The day box carries the field's own id, so the error summary's link lands on it.
-        return id_
-
-
-class GovukDateField(forms.MultiValueField):
-    """A date typed into three boxes, with a message that says which part is wrong."""
-
-    widget = GovukDateInput
-
-    def __init__(self, *, not_in_future: bool = False, **kwargs: Any) -> None:
-        self.not_in_future = not_in_future
-        parts = (
-            forms.CharField(required=False),
-            forms.CharField(required=False),
-            forms.CharField(required=False),
-        )
-        super().__init__(fields=parts, require_all_fields=False, **kwargs)
-
-    def _fail(self, message: str, code: str, parts: list[str]) -> forms.ValidationError:
-        name = str(self.label or "Date")
-        return forms.ValidationError(f"{name} {message}", code=code, params={"parts": parts})
-
-    def compress(self, data_list: list[str]) -> datetime.date | None:
-        given = dict(zip(PARTS, ((part or "").strip() for part in [*data_list, "", "", ""][:3]), strict=True))
-        if not any(given.values()):
-            return None
-        missing = [part for part in PARTS if not given[part]]
-        if missing:
-            raise self._fail(f"must include a {' and '.join(missing)}", "incomplete", missing)
-        not_numbers = [part for part in PARTS if not given[part].isdigit()]
-        if not_numbers:
-            raise self._fail("must be a real date", "invalid", not_numbers)
-        if len(given["year"]) != 4:
-            raise forms.ValidationError(
-                "Year must include 4 numbers", code="year", params={"parts": ["year"]}
-            )
-        if not 1 <= int(given["month"]) <= 12:
-            raise self._fail("must be a real date", "invalid", ["month"])
-        try:
-            value = datetime.date(int(given["year"]), int(given["month"]), int(given["day"]))
-        except ValueError:
-            raise self._fail("must be a real date", "invalid", ["day"]) from None
-        if self.not_in_future and value > clock.today():
-            raise self._fail("must be today or in the past", "future", [])
-        return value
 
 
 class NHSNumberField(forms.CharField):
@@ -126,7 +56,7 @@ class PersonSearchForm(forms.Form):
     family_name = _name_input("Family name")
     given_name = _name_input("Given name")
     date_of_birth = GovukDateField(
-        label="Date of birth", required=False, not_in_future=True, help_text="For example, 27 3 2015"
+        label="Date of birth", required=False, past=True, allow_today=True, help_text="For example, 27 3 2015"
     )
     nhs_number = NHSNumberField(required=False)
 
@@ -156,7 +86,8 @@ class PersonForm(forms.Form):
     date_of_birth = GovukDateField(
         label="Date of birth",
         required=False,
-        not_in_future=True,
+        past=True,
+        allow_today=True,
         help_text="For example, 27 3 2015. Leave blank for an unborn child.",
     )
     expected_date_of_birth = GovukDateField(

@@ -8,7 +8,7 @@ from django import forms
 from hypothesis import given
 from hypothesis import strategies as st
 
-from safehub.web.forms.fields import GovukDateField
+from safehub.platform.forms import GovukDateField
 
 TODAY = dt.date(2026, 3, 2)
 

@@ -6,7 +6,7 @@ import pytest
 from django import forms
 from django.template import Context, Template
 
-from safehub.web.forms.fields import GovukDateField
+from safehub.platform.forms import GovukDateField
 
 
 class ExampleForm(forms.Form):
