@@ -34,6 +34,20 @@ def signed_in(client: Any, make_user: Callable[..., Any]) -> Callable[..., Any]:
     return _sign_in
 
 
+@pytest.fixture
+def reauthenticate() -> Callable[[Any], None]:
+    """Confirm the password through allauth's own re-authentication page, making the step-up fresh (R17)."""
+    from django.urls import reverse
+
+    from safehub.accounts.tests.factories import DEFAULT_PASSWORD
+
+    def _reauthenticate(client: Any) -> None:
+        response = client.post(reverse("account_reauthenticate"), {"password": DEFAULT_PASSWORD})
+        assert response.status_code == 302, response.content.decode()[:500]
+
+    return _reauthenticate
+
+
 _audit_triggers_lifted = False
 
 

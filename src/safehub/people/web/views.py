@@ -8,6 +8,7 @@ restricted ones included, are a 404 like a missing one (R19, R22).
 import uuid
 from typing import Any
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safehub.access import selectors as access_selectors
+from safehub.access.constants import Level
 from safehub.accounts.constants import Capability
 from safehub.platform import clock
 from safehub.platform.errors import ConflictError
@@ -54,8 +56,26 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "people/search.html", context)
 
 
+def _opens_sealed_record(request: HttpRequest) -> bool:
+    """A grant holder about to open a sealed record must have signed in again recently (R17).
+
+    Only users who may open the record are asked: anyone else gets the same 404 as for a record
+    that does not exist, so the step-up never confirms that a sealed record is there.
+    """
+    if not request.user.is_authenticated or request.resolver_match is None:
+        return False
+    person_id = request.resolver_match.kwargs["person_id"]
+    restriction = access_selectors.restriction_get(object_type=OBJECT_TYPE, object_id=person_id)
+    return bool(
+        restriction is not None
+        and restriction.level == Level.SEALED
+        and access_selectors.may_open(actor=request.user, object_type=OBJECT_TYPE, object_id=person_id)
+    )
+
+
 @require_GET
 @login_required
+@reauthentication_required(enabled=_opens_sealed_record)
 def detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     _require(request, Capability.VIEW_PEOPLE)
     # A view under emergency access says so in its audit row, for the reviewer (R23).

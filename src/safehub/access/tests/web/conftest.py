@@ -1,23 +1,9 @@
-"""Helpers for the access web tests: a fresh step-up, and the URL of a person's emergency page."""
+"""Helpers for the access web tests: a second client, and the URL of a person's emergency page."""
 
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.urls import reverse
-
-from safehub.accounts.tests.factories import DEFAULT_PASSWORD
-
-
-@pytest.fixture
-def reauthenticate() -> Callable[[Any], None]:
-    """Confirm the password through allauth's own re-authentication page (R17)."""
-
-    def _reauthenticate(client: Any) -> None:
-        response = client.post(reverse("account_reauthenticate"), {"password": DEFAULT_PASSWORD})
-        assert response.status_code == 302, response.content.decode()[:500]
-
-    return _reauthenticate
 
 
 @pytest.fixture

@@ -116,3 +116,31 @@ def test_roles_without_view_people_are_refused(signed_in, role) -> None:
 def test_detail_refuses_post(signed_in) -> None:
     client = signed_in(Role.SOCIAL_WORKER)
     assert client.post(_url(PersonFactory())).status_code == 405
+
+
+def test_opening_a_sealed_record_needs_a_fresh_sign_in(signed_in, reauthenticate) -> None:
+    """R17, R22: a grant holder confirms who they are before a sealed record opens, and nothing is
+    shown (or audited as viewed) until they have."""
+    from safehub.access.tests.factories import make_grant
+
+    client = signed_in(Role.TEAM_MANAGER)
+    person = PersonFactory()
+    make_grant(restrict(person, Level.SEALED), client.user)
+    stale = client.get(_url(person))
+    assert stale.status_code == 302
+    assert stale["Location"].startswith(reverse("account_reauthenticate"))
+    assert not AuditEvent.objects.filter(object_id=str(person.pk), verb=Verb.VIEW).exists()
+
+    reauthenticate(client)
+    assert client.get(_url(person)).status_code == 200
+    assert AuditEvent.objects.filter(object_id=str(person.pk), verb=Verb.VIEW).count() == 1
+
+
+def test_restricted_record_with_a_grant_needs_no_step_up(signed_in) -> None:
+    """Only sealed records ask for the step-up; a restricted record opens with its grant alone."""
+    from safehub.access.tests.factories import make_grant
+
+    client = signed_in(Role.TEAM_MANAGER)
+    person = PersonFactory()
+    make_grant(restrict(person, Level.RESTRICTED), client.user)
+    assert client.get(_url(person)).status_code == 200
