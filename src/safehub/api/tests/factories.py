@@ -31,9 +31,3 @@ def api_key(
         scopes=list(Scope.values) if scopes is None else scopes,
         expires_at=clock.now() + lifetime,
     )
-
-
-def world_objects(*, author: Any) -> dict[str, Any]:
-    """For the route sweeps (tests/security): one active key, so `api_keys:revoke` has an id."""
-    key, _ = api_key(name="Sweep feed")
-    return {"api_key": key}
