@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from safehub.platform import clock
+from safehub.platform.forms import GovukDateField
 
 from ..constants import (
     BREAK_GLASS_MIN_REASON_LENGTH,
@@ -17,8 +18,7 @@ from ..constants import (
     ReviewOutcome,
 )
 
-DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d"]
-DATE_HINT = "For example, 27/03/2026"
+DATE_HINT = "For example, 27 3 2026"
 
 
 def apply_errors(form: forms.Form, error: ValidationError) -> None:
@@ -129,20 +129,16 @@ class GrantForm(forms.Form):
         max_length=2000,
         error_messages={"required": "Explain why this person needs access."},
     )
-    starts_at = forms.DateField(
+    starts_at = GovukDateField(
         label="Start date (optional)",
         required=False,
-        input_formats=DATE_FORMATS,
+        name_in_errors="the start date",
         help_text=f"Leave blank to start now. {DATE_HINT}",
     )
-    expires_at = forms.DateField(
+    expires_at = GovukDateField(
         label="Last day of access",
-        input_formats=DATE_FORMATS,
+        name_in_errors="the last day of access",
         help_text=f"Access ends at midnight at the end of this day. {DATE_HINT}",
-        error_messages={
-            "required": "Enter the last day of access.",
-            "invalid": f"Enter a real date. {DATE_HINT}",
-        },
     )
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:

@@ -47,13 +47,21 @@ def test_grant_request_and_second_approver_over_http(signed_in, make_user, reaut
     worker = make_user(Role.SOCIAL_WORKER, mfa=False, email="named.worker@example.test")
     person = make_person()
     restrict(person, Level.SEALED)
-    expires = (clock.today() + timedelta(days=20)).strftime("%d/%m/%Y")
+    last_day = clock.today() + timedelta(days=20)
+    expires = {
+        "expires_at_day": last_day.day,
+        "expires_at_month": last_day.month,
+        "expires_at_year": last_day.year,
+    }
     url = reverse("access:grant_request", args=[PERSON, person.pk])
-    own = requester.post(url, {"user": requester.user.email, "reason": "Self.", "expires_at": expires})
+    form_page = requester.get(url).content.decode()
+    assert 'name="expires_at_day"' in form_page  # the GOV.UK day, month and year boxes
+    assert 'name="expires_at_year"' in form_page
+    own = requester.post(url, {"user": requester.user.email, "reason": "Self.", **expires})
     assert own.status_code == 200
     assert "other than yourself" in own.content.decode()
     response = requester.post(
-        url, {"user": "Named.Worker@example.test", "reason": "Later-life letter.", "expires_at": expires}
+        url, {"user": "Named.Worker@example.test", "reason": "Later-life letter.", **expires}
     )
     assert response.status_code == 302
     grant = AccessGrant.objects.get()
