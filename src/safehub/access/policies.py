@@ -6,7 +6,6 @@ them, so nothing leaks by a side door. Restricted and sealed records are filtere
 before any domain rule runs.
 """
 
-from collections.abc import Callable
 from typing import Any, ClassVar, Generic, TypeVar
 
 from django.db import models
@@ -89,5 +88,3 @@ def object_for(actor: Any, object_type: str, object_id: Any) -> models.Model:
         raise NotFoundOrForbidden()
     return obj
 
-
-CapabilityCheck = Callable[[Any], bool]
