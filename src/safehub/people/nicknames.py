@@ -65,7 +65,7 @@ NAME_GROUPS: tuple[tuple[str, ...], ...] = (
     ("gordon", "gordy"),
     ("gregory", "greg", "gregor"),
     ("harold", "harry", "hal"),
-    ("henry", "harry", "hank", "hal", "hen", "hal"),
+    ("henry", "harry", "hank", "hal", "hen"),
     ("herbert", "herb", "bert"),
     ("howard", "howie"),
     ("hugh", "hughie", "hugo"),
@@ -270,5 +270,5 @@ NAME_GROUPS: tuple[tuple[str, ...], ...] = (
     ("virginia", "ginny", "ginger"),
     ("winifred", "winnie", "freda", "win"),
     ("yvonne", "vonnie", "evonne"),
-    ("zoe", "zoey", "zoë"),
+    ("zoe", "zoey", "zoie"),
 )
