@@ -5,14 +5,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from safehub.audit.constants import Verb
 from safehub.audit.services import record_event
 from safehub.platform.errors import NotFoundOrForbidden
 
-from .constants import SEARCH_RESULT_CAP
-from .models import Person
+from .constants import SEARCH_RESULT_CAP, RelationshipKind
+from .models import Person, Relationship
 from .policies import person_policy
 
 
@@ -63,3 +63,45 @@ def person_search(*, actor: Any, criteria: PersonSearch) -> SearchResult:
     people = people[:SEARCH_RESULT_CAP]
     record_event(actor=actor, verb=Verb.LIST, object_type="people.person", result_ids=[p.pk for p in people])
     return SearchResult(people=people, truncated=truncated)
+
+
+@dataclass(frozen=True)
+class RelationshipSide:
+    """One relationship read from `person`'s side: `person` is `kind` of `other` ("child of A")."""
+
+    relationship: Relationship
+    person: Person
+    other: Person
+    kind: str
+
+    @property
+    def label(self) -> str:
+        return f"{RelationshipKind(self.kind).label} of {self.other}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.relationship.valid_to is None
+
+
+def relationships_for(*, actor: Any, person: Person, purpose: str = "") -> list[RelationshipSide]:
+    """The person's relationships from their side; people the actor may not see are left out (R22)."""
+    person_policy.check(actor, "view", person)
+    visible = person_policy.scope(actor, Person.objects.all()).values("pk")
+    rows = (
+        Relationship.objects.filter(Q(person_a=person) | Q(person_b=person))
+        .filter(Q(person_a=person, person_b__in=visible) | Q(person_b=person, person_a__in=visible))
+        .select_related("person_a", "person_b")
+        .order_by("valid_to", "kind")
+    )
+    sides = [
+        RelationshipSide(
+            relationship=row,
+            person=person,
+            other=row.person_b if row.person_a_id == person.pk else row.person_a,
+            kind=row.kind_for(person.pk),
+        )
+        for row in rows
+    ]
+    sides.sort(key=lambda side: (not side.is_current, side.kind, str(side.other)))
+    record_event(actor=actor, verb=Verb.VIEW, target=person, section="relationships", purpose=purpose)
+    return sides

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from safehub.platform.models import VersionedModel
 
 from ..constants import Sex
+from ._periods import period_constraint
 
 
 def validate_nhs_number(value: str) -> None:
@@ -25,6 +26,11 @@ class Person(VersionedModel):
     nhs_number = models.CharField(
         "NHS number", max_length=10, blank=True, validators=[validate_nhs_number], db_index=True
     )
+    # The person's own words: Safehub records gender as told, not as a code list.
+    gender = models.CharField(max_length=50, blank=True)
+    # A CIN census ethnicity code (reference list `cin.ethnicity`); the list is checked where it is typed.
+    ethnicity = models.CharField(max_length=10, blank=True)
+    date_of_death = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -40,8 +46,15 @@ class Person(VersionedModel):
                 violation_error_message=(
                     "Enter a date of birth, or an expected date of birth for an unborn child."
                 ),
-            )
+            ),
+            period_constraint("date_of_birth", "date_of_death", "person_death_not_before_birth"),
         ]
+
+    def clean(self) -> None:
+        if self.date_of_birth and self.date_of_death and self.date_of_death < self.date_of_birth:
+            raise ValidationError(
+                {"date_of_death": "The date of death must be on or after the date of birth."}
+            )
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
