@@ -131,13 +131,18 @@ _OUTWARD = re.compile(
 )
 _INWARD = re.compile(r"\d[ABD-HJLNP-UW-Z]{2}")
 _POSTCODE_MESSAGE = "Enter a real postcode, like SW1A 1AA"
+# Royal Mail also issues one postcode to each of these British Overseas Territories, outside the
+# pattern above; a child may arrive from one of them.
+_TERRITORY_POSTCODES = frozenset(
+    f"{outward}1ZZ" for outward in ("ASCN", "BBND", "BIQQ", "FIQQ", "PCRN", "SIQQ", "STHL", "TDCU", "TKCA")
+)
 
 
 def normalise_postcode(value: str) -> str:
     """Return the postcode as "OUTWARD INWARD" in capitals with one space, or refuse it."""
     compact = re.sub(r"\s+", "", value or "").upper()
-    if compact == "GIR0AA":
-        return "GIR 0AA"
+    if compact == "GIR0AA" or compact in _TERRITORY_POSTCODES:
+        return f"{compact[:-3]} {compact[-3:]}"
     outward, inward = compact[:-3], compact[-3:]
     if len(compact) < 5 or not _OUTWARD.fullmatch(outward) or not _INWARD.fullmatch(inward):
         raise ValidationError(_POSTCODE_MESSAGE, code="postcode")

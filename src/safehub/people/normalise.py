@@ -121,6 +121,68 @@ def swap_day_month(d: dt.date) -> dt.date | None:
         return None
 
 
+# Particles that begin many unrelated surnames: keyed alone they would put every "de ..." or
+# "van ..." in one block, so they are only keyed as part of the whole name.
+_FAMILY_PARTICLES = frozenset(
+    [
+        "ab",
+        "al",
+        "ap",
+        "bat",
+        "ben",
+        "bin",
+        "bint",
+        "da",
+        "das",
+        "de",
+        "del",
+        "della",
+        "den",
+        "der",
+        "des",
+        "di",
+        "do",
+        "dos",
+        "du",
+        "el",
+        "ibn",
+        "la",
+        "le",
+        "lo",
+        "mac",
+        "mc",
+        "st",
+        "saint",
+        "te",
+        "ten",
+        "ter",
+        "van",
+        "von",
+    ]
+)
+
+
+def _given_parts(given: str) -> set[str]:
+    """ "Mary Ann" is searched as "mary ann", "mary" and "ann"; a lone initial is too weak to block on."""
+    whole = normalise_name(given)
+    if not whole:
+        return set()
+    return {whole} | {part for part in whole.split() if len(part) > 1}
+
+
+def _family_parts(family: str) -> set[str]:
+    """A double-barrelled name is keyed whole, run together and by each part: people drop one half
+    ("Smith-Jones" as "Jones") or a space ("O Neil" as "O'Neil", "Mac Donald" as "MacDonald")."""
+    whole = normalise_name(family)
+    if not whole:
+        return set()
+    words = whole.split()
+    parts = {whole, "".join(words)}
+    if len(words) > 1:
+        parts |= {word for word in words if len(word) > 1 and word not in _FAMILY_PARTICLES}
+    return parts
+
+
 def _key(kind: str, value: str) -> tuple[str, str] | None:
     value = value.strip()[:MAX_KEY_LENGTH].strip()
     return (kind, value) if value else None
@@ -150,16 +212,12 @@ def match_keys(
             candidates.append(_key("dob_swap", swapped.isoformat()))
 
     for given in given_names:
-        whole = normalise_name(given)
-        # "Mary Ann" is searched as "Mary Ann", "Mary" and "Ann", each with its nicknames.
-        for part in {whole, *whole.split()}:
+        for part in _given_parts(given):
             for variant in name_variants(part):
                 candidates.append(_key("given_phonetic", phonetic(variant)))
 
     for family in family_names:
-        whole = normalise_name(family)
-        # A double-barrelled name is keyed whole and by each part: people drop one half.
-        for part in {whole, *whole.split()}:
+        for part in _family_parts(family):
             candidates.append(_key("family_phonetic", phonetic(part)))
 
     for postcode in postcodes:

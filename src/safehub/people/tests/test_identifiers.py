@@ -211,6 +211,8 @@ def test_make_upn_refuses_parts_out_of_range(parts):
         ("LS1 4AP", "LS1 4AP"),
         ("GIR 0AA", "GIR 0AA"),
         ("gir0aa", "GIR 0AA"),
+        ("stHL1zz", "STHL 1ZZ"),  # St Helena, one of the overseas territories' single postcodes
+        ("FIQQ 1ZZ", "FIQQ 1ZZ"),
     ],
 )
 def test_postcodes_come_back_in_one_canonical_form(typed, expected):
@@ -234,6 +236,7 @@ def test_postcodes_come_back_in_one_canonical_form(typed, expected):
         "ABCDE 1AA",
         "S W 1 A 1 A A 1",
         "SW1A 1ÀA",
+        "STHL 1AA",  # the territories have only their one postcode
     ],
 )
 def test_malformed_postcodes_are_refused_with_an_example(typed):

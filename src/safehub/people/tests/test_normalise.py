@@ -98,6 +98,8 @@ def test_common_nicknames_are_variants():
     assert "william" in name_variants("BILL")
     assert "elizabeth" in name_variants("Lizzie")
     assert "mohammed" in name_variants("Muhammad")
+    assert "niamh" in name_variants("Neve")
+    assert "david" in name_variants("Dafydd")
 
 
 def test_a_name_outside_the_table_is_its_own_only_variant():
@@ -234,6 +236,26 @@ def test_a_nickname_and_the_full_name_share_a_given_name_key():
         return match_keys(given_names=[given], family_names=[family], date_of_birth=None, postcodes=[])
 
     assert keys("Bill", "Smith") & keys("William", "Smyth") >= {("given_phonetic", phonetic("william"))}
+
+
+def test_surname_particles_and_initials_are_not_blocked_on_alone():
+    """A lone "van" or "de", or a bare initial, would put thousands of unrelated people in one block."""
+    keys = match_keys(given_names=["J R"], family_names=["van der Berg"], date_of_birth=None, postcodes=[])
+    assert keys == {
+        ("given_phonetic", phonetic("j r")),
+        ("family_phonetic", phonetic("van der berg")),
+        ("family_phonetic", phonetic("vanderberg")),
+        ("family_phonetic", phonetic("berg")),
+    }
+
+
+def test_a_surname_typed_with_or_without_a_space_shares_a_key():
+    def family_keys(family: str) -> set[tuple[str, str]]:
+        return match_keys(given_names=[], family_names=[family], date_of_birth=None, postcodes=[])
+
+    assert family_keys("O Neil") & family_keys("O'Neil")
+    assert family_keys("Mac Donald") & family_keys("MacDonald")
+    assert family_keys("Smith-Jones") & family_keys("Jones")
 
 
 def test_match_keys_skips_empty_and_invalid_values():
