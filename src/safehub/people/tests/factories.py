@@ -12,7 +12,7 @@ from safehub.access.models import BreakGlassAccess, RestrictedRecord
 from safehub.accounts.constants import Role
 from safehub.accounts.tests.factories import UserFactory
 from safehub.people.constants import Sex
-from safehub.people.models import Person
+from safehub.people.models import Address, Person
 from safehub.platform import clock
 
 factory.Faker._DEFAULT_LOCALE = "en_GB"
@@ -54,3 +54,37 @@ def emergency_access(user: Any, person: Person) -> BreakGlassAccess:
         started_at=started_at,
         expires_at=started_at + timedelta(hours=2),
     )
+
+
+# Postcodes from the examples in the government's data standards: real formats, no one's home.
+SYNTHETIC_POSTCODES = ("SW1A 1AA", "M1 1AE", "B33 8TH", "CR2 6XH", "DN55 1PT", "EC1A 1BB", "W1A 0AX")
+
+
+class AddressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Address
+
+    line_1 = factory.Faker("street_address")
+    town = factory.Faker("city")
+    postcode = factory.Iterator(SYNTHETIC_POSTCODES)
+
+
+def indexed_person(*, actor: Any = None, **fields: Any) -> Person:
+    """A person recorded through `person_create`, so their name rows, identifiers and match keys exist.
+
+    (`PersonFactory` writes the `Person` row alone, as a person recorded before the index existed.)
+    """
+    from safehub.people.services import person_create
+
+    stub = factory.build(dict, FACTORY_CLASS=PersonFactory)
+    return person_create(actor=actor or UserFactory(role=Role.SOCIAL_WORKER), **{**stub, **fields})
+
+
+def audit_events_on(person: Person, section: str = "") -> list[Any]:
+    """Audit events whose subject is `person`, oldest first (optionally one section)."""
+    from safehub.audit.models import AuditEvent
+
+    qs = AuditEvent.objects.filter(object_type="people.person", object_id=str(person.pk))
+    if section:
+        qs = qs.filter(section=section)
+    return list(qs.order_by("seq"))
