@@ -1,0 +1,88 @@
+"""One import run: read, validate, load in batches, report every refusal as it happens."""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, TextIO
+
+from safehub.accounts.models import Agency
+from safehub.platform import clock
+
+from .parsing import read_rows
+from .services import people_import_batch
+from .validation import ImportRow, Rejection, validate_rows
+
+DEFAULT_BATCH_SIZE = 2000
+
+
+@dataclass
+class ImportSummary:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected_lines: set[int] = field(default_factory=set)
+
+    @property
+    def rejected(self) -> int:
+        """Rows refused (a row refused for three reasons is one row)."""
+        return len(self.rejected_lines)
+
+
+def run_import(
+    stream: TextIO,
+    *,
+    actor: Any,
+    agency: Agency,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    on_rejection: Callable[[Rejection], object] | None = None,
+    on_progress: Callable[[int], object] | None = None,
+    today: date | None = None,
+) -> ImportSummary:
+    """Import the file; `HeaderError` before anything is written if its header is not the agreed one.
+
+    Each refusal is passed to `on_rejection` as soon as it is known, so a million-row file's error
+    report does not wait for (or depend on) the end of the run. `on_progress` gets the number of
+    rows read so far after each batch.
+    """
+    summary = ImportSummary()
+
+    def reject(rejection: Rejection) -> None:
+        summary.rejected_lines.add(rejection.line)
+        if on_rejection is not None:
+            on_rejection(rejection)
+
+    validated = validate_rows(read_rows(stream), today=today or clock.today())
+    for batch in _batches(validated, batch_size, reject, summary):
+        outcome = people_import_batch(actor=actor, agency=agency, rows=batch)
+        summary.created += len(outcome.created)
+        summary.updated += len(outcome.updated)
+        summary.unchanged += outcome.unchanged
+        for rejection in sorted(outcome.rejected, key=lambda r: r.line):
+            reject(rejection)
+        if on_progress is not None:
+            on_progress(summary.rows)
+    if on_progress is not None:
+        on_progress(summary.rows)
+    return summary
+
+
+def _batches(
+    validated: Iterator[ImportRow | list[Rejection]],
+    size: int,
+    reject: Callable[[Rejection], None],
+    summary: ImportSummary,
+) -> Iterator[list[ImportRow]]:
+    batch: list[ImportRow] = []
+    for result in validated:
+        summary.rows += 1
+        if isinstance(result, list):
+            for rejection in result:
+                reject(rejection)
+            continue
+        batch.append(result)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
