@@ -40,6 +40,13 @@ def validate_nhs_number(value: str) -> str:
             "Enter a valid NHS number: it must be 10 digits, like 943 476 5919",
             code="nhs_number_format",
         )
+    if len(set(digits)) == 1:
+        # "0000000000" and "1111111111" pass modulus 11 but are what source systems type for
+        # "not known"; kept, they would make every such record look like one person.
+        raise ValidationError(
+            "Enter a valid NHS number: a number of one repeated digit is a placeholder, not a real number",
+            code="nhs_number_placeholder",
+        )
     if not nhs_number.is_valid(digits):
         raise ValidationError(
             "Enter a valid NHS number: the check digit does not match, so one of the digits is wrong",

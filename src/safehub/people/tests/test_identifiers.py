@@ -31,7 +31,11 @@ def refusal(func, value) -> ValidationError:
 
 # What a phone keyboard in a CJK input mode types for 9434765919.
 FULL_WIDTH_DIGITS = "".join(chr(ord(digit) + 0xFEE0) for digit in "9434765919")
-SYNTHETIC_VALID = nhs_number.generate(for_region=nhs_number.REGION_SYNTHETIC, quantity=25)
+SYNTHETIC_VALID = [
+    number
+    for number in nhs_number.generate(for_region=nhs_number.REGION_SYNTHETIC, quantity=25)
+    if len(set(number)) > 1  # 9999999999 is in the range but is a placeholder
+]
 SYNTHETIC_INVALID = nhs_number.generate(valid=False, for_region=nhs_number.REGION_SYNTHETIC, quantity=25)
 
 
@@ -63,6 +67,14 @@ def test_nhs_number_that_is_not_ten_digits_is_refused_with_the_reason(typed):
     assert "10 digits" in error.message
 
 
+@pytest.mark.parametrize("digit", "0123456789")
+def test_placeholder_nhs_numbers_are_refused(digit):
+    """Bad input: "0000000000" passes modulus 11 but means "not known"; it must not link records."""
+    error = refusal(validate_nhs_number, digit * 10)
+    assert error.code == "nhs_number_placeholder"
+    assert "placeholder" in error.message
+
+
 @pytest.mark.parametrize("typed", ["", "   ", " - "])
 def test_empty_nhs_number_is_refused(typed):
     assert refusal(validate_nhs_number, typed).code == "nhs_number_empty"
@@ -73,8 +85,9 @@ def synthetic_nhs_numbers(draw) -> str:
     while True:
         body = draw(st.integers(min_value=900_000_000, max_value=999_999_999).map(str))
         check = nhs_number.calculate_checksum(body)
-        if check is not None and check < 10:
-            return body + str(check)
+        number = body + str(check)
+        if check is not None and check < 10 and len(set(number)) > 1:
+            return number
 
 
 @given(number=synthetic_nhs_numbers(), position=st.integers(0, 9), delta=st.integers(1, 9))
@@ -82,7 +95,8 @@ def test_any_single_digit_error_in_an_nhs_number_is_caught(number, position, del
     """Bad input: the modulus-11 check refuses every single mistyped digit."""
     assert validate_nhs_number(number) == number
     wrong = number[:position] + str((int(number[position]) + delta) % 10) + number[position + 1 :]
-    assert refusal(validate_nhs_number, wrong).code == "nhs_number_check_digit"
+    # One changed digit can also turn a number into a placeholder such as 9999999999.
+    assert refusal(validate_nhs_number, wrong).code in {"nhs_number_check_digit", "nhs_number_placeholder"}
 
 
 # --- Unique Pupil Number -------------------------------------------------------------------------

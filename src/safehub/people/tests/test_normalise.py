@@ -23,7 +23,11 @@ from safehub.people.normalise import (
     swap_day_month,
 )
 
-SYNTHETIC_NHS = nhs_number.generate(for_region=nhs_number.REGION_SYNTHETIC, quantity=1)[0]
+SYNTHETIC_NHS = next(
+    number
+    for number in nhs_number.generate(for_region=nhs_number.REGION_SYNTHETIC, quantity=5)
+    if len(set(number)) > 1  # not the placeholder 9999999999
+)
 KEY_KINDS = {
     "dob",
     "dob_swap",
