@@ -259,7 +259,7 @@ def test_a_failing_batch_is_rolled_back_whole_and_its_rows_reported_while_other_
 ) -> None:
     real_keys = import_services._keys
 
-    def failing_keys(r: ImportRow) -> set[tuple[str, str]]:
+    def failing_keys(r: ImportRow) -> frozenset[tuple[str, str]]:
         if r.source_id == "A3":
             raise RuntimeError("disk full")
         return real_keys(r)
