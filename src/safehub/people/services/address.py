@@ -40,12 +40,10 @@ def person_address_add(
             address = _new_address(actor, address_fields)
         elif address_fields:
             raise TypeError("Give an existing address or the lines of a new one, not both.")
-        if (
-            PersonAddress.objects.filter(
-                person=person, address=address, kind=kind, valid_to__isnull=True
-            ).exists()
-            and valid_to is None
-        ):
+        current_there = PersonAddress.objects.filter(
+            person=person, address=address, kind=kind, valid_to__isnull=True
+        )
+        if valid_to is None and current_there.exists():
             raise ValidationError({"address": "This person is already recorded at this address."})
         lived_at = PersonAddress(
             person=person,

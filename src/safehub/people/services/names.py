@@ -75,6 +75,8 @@ def sync_current_name(*, actor: Any, person: Person, old: tuple[str, str] | None
     if current is not None and (current.given_name, current.family_name) == new:
         return
     today = clock.today()
+    # A name that replaces another starts today; the first one we know of has no known start.
+    replacing = current is not None or (old is not None and old != new)
     if current is not None:
         current.kind = NameKind.PREVIOUS
         current.valid_to = max(today, current.valid_from) if current.valid_from else today
@@ -92,7 +94,7 @@ def sync_current_name(*, actor: Any, person: Person, old: tuple[str, str] | None
             kind=NameKind.CURRENT,
             given_name=new[0],
             family_name=new[1],
-            valid_from=today if (current is not None or (old is not None and old != new)) else None,
+            valid_from=today if replacing else None,
         ),
         actor=actor,
     )

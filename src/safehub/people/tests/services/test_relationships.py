@@ -11,6 +11,7 @@ from safehub.people.models import Relationship
 from safehub.people.selectors import relationships_for
 from safehub.people.services import relationship_add, relationship_end
 from safehub.people.tests.factories import audit_events_on, restrict
+from safehub.platform.errors import NotFoundOrForbidden
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +99,8 @@ def test_relatives_the_reader_may_not_see_are_left_out(editor, pair, new_person,
     reader = make_user(Role.SOCIAL_WORKER)
     assert [side.other for side in relationships_for(actor=reader, person=a)] == [b]
     assert audit_events_on(a, "relationships")[-1].verb == "view"
+
+
+def test_a_role_that_cannot_view_people_cannot_read_relationships(person, make_user):
+    with pytest.raises(NotFoundOrForbidden):
+        relationships_for(actor=make_user(Role.PERFORMANCE_ANALYST), person=person)
