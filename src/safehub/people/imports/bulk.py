@@ -105,9 +105,19 @@ def _same(value: Any) -> Any:
 
 def _execute(table: str, columns: list[str], values: list[tuple[Any, ...]]) -> None:
     quote = connection.ops.quote_name
+    row = "({})".format(", ".join(["%s"] * len(columns)))
     # Table and column names come from model metadata, never from input; values are parameters.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  # nosec B608
-        quote(table), ", ".join(quote(column) for column in columns), ", ".join(["%s"] * len(columns))
+    head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608  # nosec B608
+        quote(table), ", ".join(quote(column) for column in columns)
     )
     with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
+        if connection.vendor != "postgresql":
+            # SQLite runs in-process: executemany reuses one prepared statement, the fastest way in.
+            cursor.executemany(head + row, values)
+            return
+        # Over a socket one statement per row costs a round trip each: send many rows per statement
+        # (under PostgreSQL's 65,535 parameters).
+        per_statement = max(1, min(1000, 65535 // len(columns)))
+        for start in range(0, len(values), per_statement):
+            chunk = values[start : start + per_statement]
+            cursor.execute(head + ", ".join([row] * len(chunk)), [value for item in chunk for value in item])
