@@ -217,7 +217,7 @@ def generate_queries(
     """`count` queries, as a practitioner would type them, with the answer in `true_id`.
 
     About `in_index_ratio` of them are corrupted copies of people in `population` (one pass over
-    it, keeping a reservoir sample of `count` primary records), with at least one change each
+    it, keeping a reservoir sample of that many primary records), with at least one change each
     (constants.QUERY_CORRUPTION, FORCED_CHANGE_WEIGHTS); their `true_id` is the person's. The rest
     are people who are not in the index at all, made from the same name and address pools when
     `seed` is the population's seed, with NHS numbers and UPNs from ranges the index never uses;

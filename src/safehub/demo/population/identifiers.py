@@ -49,7 +49,9 @@ class NhsNumberSource:
         for number in batch:
             offset = int(number) // 10 - self._low
             byte, bit = offset >> 3, 1 << (offset & 7)
-            if not self._seen[byte] & bit:
+            # One repeated digit (9999999999) passes modulus 11 but is a "not known" placeholder
+            # that the person index refuses.
+            if not self._seen[byte] & bit and number != number[0] * 10:
                 self._seen[byte] |= bit
                 fresh.append(number)
         fresh.reverse()  # pop() from the end keeps the generated order

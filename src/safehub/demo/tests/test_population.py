@@ -6,6 +6,7 @@ import io
 import random
 import re
 import time
+import tracemalloc
 from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,7 @@ from safehub.demo.population import IMPORT_HEADER, Record, generate_population, 
 from safehub.demo.population import constants as c
 from safehub.demo.population.corruption import nickname_of, swap_day_month, typo
 from safehub.demo.population.identifiers import NhsNumberSource, UpnSource
+from safehub.demo.population.pools import pools_for
 from safehub.people.identifiers import normalise_postcode, validate_upn
 
 SEED = 11
@@ -278,6 +280,7 @@ def test_nicknames_go_both_ways() -> None:
 
 
 def test_nhs_numbers_are_unique_valid_and_never_issued() -> None:
+    """T18: synthetic data only; NHS numbers from the range the NHS never issues to patients."""
     low, high = c.NHS_OUTSIDER_RANGE
     source = NhsNumberSource(seed=3, start=low, end=high)
     numbers = [source.next() for _ in range(20_000)]
@@ -425,3 +428,20 @@ def test_twenty_thousand_people_are_written_fast(tmp_path: Path) -> None:
     assert summary.queries == 500
     assert elapsed < 15, f"{elapsed:.1f} s"
     assert summary.peak_rss_mb > 0
+
+
+def test_memory_does_not_grow_with_the_number_of_people() -> None:
+    """Streaming: six times the people costs no more than the bounded reorder buffer."""
+
+    def peak(people: int) -> int:
+        pools_for(SEED)  # built once per seed, not per person
+        tracemalloc.start()
+        try:
+            for _ in generate_population(people=people, seed=SEED):
+                pass
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    small, large = peak(2_000), peak(12_000)
+    assert large - small < 2 * 1024 * 1024, (small, large)
