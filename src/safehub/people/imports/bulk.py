@@ -105,19 +105,17 @@ def _same(value: Any) -> Any:
 
 def _execute(table: str, columns: list[str], values: list[tuple[Any, ...]]) -> None:
     quote = connection.ops.quote_name
-    row = "({})".format(", ".join(["%s"] * len(columns)))
-    # Table and column names come from model metadata, never from input; values are parameters.
-    head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608  # nosec B608
-        quote(table), ", ".join(quote(column) for column in columns)
-    )
+    names = ", ".join(quote(column) for column in columns)
     with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            # SQLite runs in-process: executemany reuses one prepared statement, the fastest way in.
-            cursor.executemany(head + row, values)
+        if connection.vendor == "postgresql":
+            # COPY streams the rows in one command: no statement per row, no huge statement to parse.
+            # Table and column names come from model metadata, never from input.
+            with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+                for value in values:
+                    copy.write_row(value)
             return
-        # Over a socket one statement per row costs a round trip each: send many rows per statement
-        # (under PostgreSQL's 65,535 parameters).
-        per_statement = max(1, min(1000, 65535 // len(columns)))
-        for start in range(0, len(values), per_statement):
-            chunk = values[start : start + per_statement]
-            cursor.execute(head + ", ".join([row] * len(chunk)), [value for item in chunk for value in item])
+        # SQLite runs in-process: executemany reuses one prepared statement, the fastest way in.
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  # nosec B608
+            quote(table), names, ", ".join(["%s"] * len(columns))
+        )
+        cursor.executemany(sql, values)
