@@ -87,4 +87,3 @@ def object_for(actor: Any, object_type: str, object_id: Any) -> models.Model:
     if obj is None:
         raise NotFoundOrForbidden()
     return obj
-
