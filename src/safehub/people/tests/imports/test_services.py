@@ -296,3 +296,22 @@ def test_the_loader_refuses_an_actor_who_may_not_record_people(
     reader = make_user("performance_analyst", mfa=False)
     with pytest.raises(PermissionRefused):
         people_import_batch(actor=reader, agency=agency, rows=[])
+
+
+def test_history_rows_hold_the_values_written_as_simple_history_would(importer: Any, agency: Any) -> None:
+    _import([row("A1", nhs_number=NHS[0])], actor=importer, agency=agency)
+    person = _by_source(agency, "A1")
+    [record] = Person.history.filter(id=person.pk)
+    assert (record.history_type, record.history_user, record.history_change_reason) == (
+        "+",
+        importer,
+        "people import-csv",
+    )
+    assert record.instance == person
+    assert (record.given_name, record.date_of_birth, record.nhs_number, record.version) == (
+        "Amara",
+        date(2015, 3, 4),
+        NHS[0],
+        1,
+    )
+    assert record.history_date == person.created_at
