@@ -116,24 +116,14 @@ def main() -> None:
 
 
 def _write_csv(path: Path, rows: int, seed: int, duplicate_rate: float) -> int:
+    from safehub.people.constants import IMPORT_HEADER
+
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         count = 0
         for count, values in enumerate(_rows(rows, seed, duplicate_rate), start=1):
             if count == 1:
-                writer.writerow(
-                    (
-                        "source_id",
-                        "given_name",
-                        "family_name",
-                        "date_of_birth",
-                        "sex",
-                        "postcode",
-                        "address_line",
-                        "nhs_number",
-                        "upn",
-                    )
-                )
+                writer.writerow(IMPORT_HEADER)
             writer.writerow(values)
     return count
 

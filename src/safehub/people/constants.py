@@ -96,3 +96,18 @@ class RiskFlagKind(models.TextChoices):
 class Sensitivity(models.TextChoices):
     NORMAL = "normal", "Normal"
     SENSITIVE = "sensitive", "Sensitive"
+
+
+# The columns of `safehub people import-csv` (and of `match-file` queries), in order: issue 3's
+# agreed interface, shared by the importer, the synthetic population and the benchmarks.
+IMPORT_HEADER = (
+    "source_id",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "postcode",
+    "address_line",
+    "nhs_number",
+    "upn",
+)

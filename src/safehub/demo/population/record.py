@@ -2,18 +2,9 @@
 
 from dataclasses import dataclass
 
-# The header `safehub people import-csv` reads (issue 3), in order.
-IMPORT_HEADER = (
-    "source_id",
-    "given_name",
-    "family_name",
-    "date_of_birth",
-    "sex",
-    "postcode",
-    "address_line",
-    "nhs_number",
-    "upn",
-)
+from safehub.people.constants import IMPORT_HEADER
+
+__all__ = ["IMPORT_HEADER", "Record"]
 
 
 @dataclass(slots=True)

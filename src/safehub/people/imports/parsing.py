@@ -4,18 +4,9 @@ import csv
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-# The agreed interface (issue 3); `safehub.demo.population.IMPORT_HEADER` writes the same columns.
-HEADER = (
-    "source_id",
-    "given_name",
-    "family_name",
-    "date_of_birth",
-    "sex",
-    "postcode",
-    "address_line",
-    "nhs_number",
-    "upn",
-)
+from ..constants import IMPORT_HEADER
+
+HEADER = IMPORT_HEADER
 
 
 class ImportFileError(ValueError):
