@@ -148,6 +148,31 @@ class _PersonMaker:
         return members
 
 
+def _make_loadable(duplicate: Record, primary: Record) -> None:
+    """A duplicate is a record the index could hold, so that every one of them reaches it.
+
+    The index holds each national number once (import-csv refuses a second holder), so a second
+    record that carried the NHS number or UPN of its person's first record would never be loaded:
+    it would have been linked, not duplicated. Keeping those would leave far fewer duplicates in the
+    index than `duplicate_rate` promises. A number the first record lacks can still be on the
+    duplicate. And the index records no one of known sex without a date of birth (only an unborn
+    child has neither), so a duplicate that lost its date of birth has its sex not known either.
+    """
+    dropped = []
+    if not duplicate.date_of_birth and duplicate.sex != "U":
+        duplicate.sex = "U"
+        dropped.append("sex_unknown")
+    if duplicate.nhs_number and duplicate.nhs_number == primary.nhs_number:
+        duplicate.nhs_number = ""
+        dropped.append("nhs_missing")
+    if duplicate.upn and duplicate.upn == primary.upn:
+        duplicate.upn = ""
+        dropped.append("upn_missing")
+    new = [kind for kind in dropped if kind not in duplicate.corruptions]
+    if new:
+        duplicate.corruptions = (*duplicate.corruptions, *new)
+
+
 def generate_population(
     *, people: int, seed: int, duplicate_rate: float = 0.15, as_of: date = c.REFERENCE_DATE
 ) -> Iterator[Record]:
@@ -191,6 +216,7 @@ def generate_population(
             if duplicates.random() < duplicate_rate:
                 kinds = choose(truth, duplicates, c.DUPLICATE_CORRUPTION, force_change=False, as_of=as_of)
                 duplicate = apply(truth, kinds, duplicates, pools)
+                _make_loadable(duplicate, primary)
                 duplicate.primary = False
                 due = written + _between(duplicates, 1, c.REORDER_WINDOW)
                 heapq.heappush(waiting, (due, made, duplicate))

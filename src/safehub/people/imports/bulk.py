@@ -2,8 +2,8 @@
 
 Why not `bulk_create_with_history`: Django's `bulk_create` builds a model instance per row and runs
 each field's pre-save and conversion per value; a new person is about twenty rows (person, name,
-identifiers, address, person-address, their history, eight or so match keys), and on this class of
-machine that capped the import near 300 people a second (55 minutes for a million; measured by
+identifiers, address, person-address, their history, a match profile and six or so keys), and on
+this class of machine that capped the import near 300 people a second (55 minutes for a million; measured by
 `benchmarks/people_import.py`). Here each column's conversion is chosen once per table and the rows
 go to the database as one `executemany`. Values are the ones the models and services would store:
 callers pass every field they set, every other field gets its model default, and `created_at` /
@@ -11,13 +11,17 @@ callers pass every field they set, every other field gets its model default, and
 (`history_type` "+", the user, the date, the change reason), as `bulk_history_create` writes them.
 """
 
-from collections.abc import Callable, Sequence
+import contextlib
+import os
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
 from django.db import connection, models
 
 _Convert = Callable[[Any], Any]
+# SQLite page cache for a bulk load, in KiB (`load_settings`).
+BULK_CACHE_KIB = 256 * 1024
 
 
 def insert(
@@ -47,19 +51,25 @@ def insert(
         elif field.empty_strings_allowed:
             constants[field.attname] = ""
     attnames = [field.attname for field in fields]
-    # Defaults are converted once per table, not once per row.
-    plan = [
-        (name, convert, convert(constants[name]) if name in constants else None)
+    # Defaults are converted once per table, not once per row; a value the caller passes is converted
+    # only where this database needs it (a date on SQLite, a UUID object rather than its hex).
+    defaults = [
+        convert(constants[name]) if name in constants else None
         for name, convert in zip(attnames, converters, strict=True)
     ]
+    converted = [(index, convert) for index, convert in enumerate(converters) if convert is not _same]
     known = set(attnames)
-    values = []
+    values: list[tuple[Any, ...]] = []
+    append = values.append
     for row in rows:
         if not known.issuperset(row):
             raise TypeError(f"{model.__name__} has no fields {sorted(set(row) - known)}")
-        values.append(
-            tuple(convert(row[name]) if name in row else default for name, convert, default in plan)
-        )
+        # One C-level pass: each column's value, or its default when the row does not set it.
+        value = list(map(row.get, attnames, defaults))
+        for index, convert in converted:
+            if value[index] is not defaults[index]:
+                value[index] = convert(value[index])
+        append(tuple(value))
     _execute(model._meta.db_table, columns, values)
 
     history = getattr(model, "history", None)
@@ -91,7 +101,7 @@ def _converter(field: models.Field) -> _Convert:
     kind = target.get_internal_type()
     ops = connection.ops
     if kind == "UUIDField" and not connection.features.has_native_uuid_field:
-        return lambda value: None if value is None else value.hex
+        return _uuid_hex
     if kind == "DateField":
         return ops.adapt_datefield_value
     if kind == "DateTimeField":
@@ -101,6 +111,52 @@ def _converter(field: models.Field) -> _Convert:
 
 def _same(value: Any) -> Any:
     return value
+
+
+def _uuid_hex(value: Any) -> Any:
+    """SQLite stores a UUID as its 32 hex digits; `new_ids` already gives that form."""
+    return value if value is None or isinstance(value, str) else value.hex
+
+
+# The version-4 variant and version bits, as `uuid.uuid4` sets them.
+_V4_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
+_V4_SET = (0x8000 << 48) | (4 << 76)
+
+
+def new_ids(count: int) -> list[str]:
+    """`count` random (version 4) UUIDs as 32 hex digits, the form both databases take in bulk.
+
+    `uuid.uuid4()` builds and checks an object per call, about 5 microseconds; a new person needs
+    five or six ids, so for a million people that alone was half a minute.
+    """
+    data = os.urandom(16 * count)
+    return [
+        f"{(int.from_bytes(data[start : start + 16]) & _V4_CLEAR) | _V4_SET:032x}"
+        for start in range(0, 16 * count, 16)
+    ]
+
+
+@contextlib.contextmanager
+def load_settings() -> Iterator[None]:
+    """Connection settings for a bulk load, restored afterwards.
+
+    SQLite's default page cache is 2 MB: at a million people the tables' indexes are hundreds of MB,
+    and every insert into a random place in them (UUIDs are random) would read its page back from
+    the OS. A 256 MB cache (per connection, not shared) keeps them in memory for the run. Durability settings (WAL, synchronous=FULL) are not touched: a
+    loaded batch is as safe as any other write (R53).
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (previous_cache,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous_cache)}")
 
 
 def _execute(table: str, columns: list[str], values: list[tuple[Any, ...]]) -> None:

@@ -2,8 +2,8 @@
 
 `person_create` costs a dozen queries and one audit event per person; at a million rows that is
 hours. Here a batch of new people is written with one INSERT per table (persons, current names,
-identifiers, addresses, person-addresses, match keys, and their history rows: see `bulk` for why
-not `bulk_create_with_history`) and one audit event naming every person created, all in one
+identifiers, addresses, person-addresses, match profiles and keys, and their history rows: see
+`bulk` for why not `bulk_create_with_history`) and one audit event naming every person created, all in one
 transaction. People the agency has sent before are rare
 and go through the row-level services, so updates keep every rule those services enforce.
 """
@@ -12,7 +12,6 @@ import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -27,8 +26,16 @@ from safehub.platform import clock
 from safehub.platform.errors import ConflictError, PermissionRefused
 
 from ..constants import AddressKind, IdentifierKind, NameKind
-from ..models import Address, Person, PersonAddress, PersonIdentifier, PersonMatchKey, PersonName
-from ..normalise import match_keys
+from ..models import (
+    Address,
+    Person,
+    PersonAddress,
+    PersonIdentifier,
+    PersonMatchKey,
+    PersonMatchProfile,
+    PersonName,
+)
+from ..normalise import ProfileValues, normalise_name, normalise_sex, profile_fields, stored_keys
 from ..services import person_address_add, person_address_end, person_identifier_add, person_update
 from . import bulk
 from .validation import ImportRow, Rejection
@@ -150,16 +157,21 @@ def _refuse_numbers_held(rows: list[ImportRow]) -> tuple[list[ImportRow], list[R
 def _create(actor: Any, agency: Agency, rows: list[ImportRow]) -> list[uuid.UUID]:
     """Write what `person_create` + `person_address_add` + `person_identifier_add` would, in bulk."""
     now = clock.now()
-    stamp = {"updated_by_id": actor.pk}
-    history = {"now": now, "history_user_id": actor.pk, "history_reason": CHANGE_REASON}
-    ids = [uuid.uuid4() for _ in rows]
+    user, agency_id = _hex(actor.pk), _hex(agency.pk)
+    history: dict[str, Any] = {"now": now, "history_user_id": user, "history_reason": CHANGE_REASON}
+    # Ids for each person, their name, their agency id, NHS number, UPN and home: drawn at once.
+    fresh = iter(bulk.new_ids(6 * len(rows)))
     people: list[dict[str, Any]] = []
     names: list[dict[str, Any]] = []
     held: list[dict[str, Any]] = []
     lived_at: list[dict[str, Any]] = []
     keys: list[dict[str, Any]] = []
+    profiles: list[dict[str, Any]] = []
+    created: list[uuid.UUID] = []
     addresses = _addresses(actor, rows, now=now)
-    for person_id, row in zip(ids, rows, strict=True):
+    for row in rows:
+        person_id = next(fresh)
+        created.append(uuid.UUID(person_id))
         people.append(
             {
                 "id": person_id,
@@ -168,120 +180,104 @@ def _create(actor: Any, agency: Agency, rows: list[ImportRow]) -> list[uuid.UUID
                 "date_of_birth": row.date_of_birth,
                 "sex": row.sex,
                 "nhs_number": row.nhs_number,
-                **stamp,
+                "updated_by_id": user,
             }
         )
         # The current-name row `sync_current_name` gives every new person.
         names.append(
             {
-                "id": uuid.uuid4(),
+                "id": next(fresh),
                 "person_id": person_id,
                 "kind": NameKind.CURRENT,
                 "given_name": row.given_name,
                 "family_name": row.family_name,
-                "source_agency_id": agency.pk,
-                **stamp,
+                "source_agency_id": agency_id,
+                "updated_by_id": user,
             }
         )
         held.append(
             {
-                "id": uuid.uuid4(),
+                "id": next(fresh),
                 "person_id": person_id,
                 "kind": IdentifierKind.AGENCY_ID,
                 "value": row.source_id,
-                "issuing_agency_id": agency.pk,
-                **stamp,
+                "issuing_agency_id": agency_id,
+                "updated_by_id": user,
             }
         )
         if row.nhs_number:  # as `sync_nhs_number` records it: no issuing agency
             held.append(
                 {
-                    "id": uuid.uuid4(),
+                    "id": next(fresh),
                     "person_id": person_id,
                     "kind": IdentifierKind.NHS_NUMBER,
                     "value": row.nhs_number,
-                    **stamp,
+                    "updated_by_id": user,
                 }
             )
         if row.upn:
             held.append(
                 {
-                    "id": uuid.uuid4(),
+                    "id": next(fresh),
                     "person_id": person_id,
                     "kind": IdentifierKind.UPN,
                     "value": row.upn,
-                    "issuing_agency_id": agency.pk,
-                    **stamp,
+                    "issuing_agency_id": agency_id,
+                    "updated_by_id": user,
                 }
             )
         if row.address_line:
             lived_at.append(
                 {
-                    "id": uuid.uuid4(),
+                    "id": next(fresh),
                     "person_id": person_id,
                     "address_id": addresses[_address_key(row)],
                     "kind": AddressKind.HOME,
-                    "source_agency_id": agency.pk,
-                    **stamp,
+                    "source_agency_id": agency_id,
+                    "updated_by_id": user,
                 }
             )
+        values = _profile(row)
+        profiles.append({"person_id": person_id, **profile_fields(values)})
         keys.extend(
-            {"person_id": person_id, "kind": kind, "value": value} for kind, value in sorted(_keys(row))
+            {"person_id": person_id, "kind": kind, "value": value} for kind, value in stored_keys(values)
         )
     bulk.insert(Person, people, **history)
     bulk.insert(PersonName, names, **history)
     bulk.insert(PersonIdentifier, held, **history)
     bulk.insert(PersonAddress, lived_at, **history)
     bulk.insert(PersonMatchKey, keys, now=now)
-    return ids
+    bulk.insert(PersonMatchProfile, profiles, now=now)
+    return created
 
 
-def _keys(row: ImportRow) -> frozenset[tuple[str, str]]:
-    """What `person_refresh_match_keys` derives for a person holding exactly this row's data.
+def _hex(pk: Any) -> str:
+    return pk.hex if isinstance(pk, uuid.UUID) else str(pk)
 
-    `match_keys` is the union of independent keys per name, date, postcode and number, so the
-    parts are computed apart and the name and date parts, which repeat across thousands of rows,
-    are remembered (normalising and coding a name is most of the cost). A test holds the result
-    equal to the service's.
+
+def _profile(row: ImportRow) -> ProfileValues:
+    """What `person_profile_values` derives for a person holding exactly this row's data.
+
+    The row was validated (postcode, NHS number and UPN are already in their one spelling), so only
+    the names and the postcode's form are normalised here; `normalise_name` and the phonetic codes
+    are memoised, and names repeat across thousands of rows. A test holds the profile and keys equal
+    to the row-level services'.
     """
-    return (
-        _name_keys(row.given_name, row.family_name)
-        | _date_keys(row.date_of_birth)
-        | _postcode_keys(row.postcode if row.address_line else "")
-        | frozenset(
-            match_keys(
-                given_names=[],
-                family_names=[],
-                date_of_birth=None,
-                postcodes=[],
-                nhs_number=row.nhs_number,
-                upn=row.upn,
-            )
-        )
+    return ProfileValues(
+        given_names=_names(row.given_name),
+        family_names=_names(row.family_name),
+        date_of_birth=row.date_of_birth,
+        sex=normalise_sex(row.sex),
+        postcodes=(row.postcode.replace(" ", ""),) if row.postcode and row.address_line else (),
+        nhs_number=row.nhs_number,
+        upns=(row.upn,) if row.upn else (),
     )
 
 
-@functools.lru_cache(maxsize=65536)
-def _name_keys(given_name: str, family_name: str) -> frozenset[tuple[str, str]]:
-    return frozenset(
-        match_keys(
-            given_names=sorted({given_name} - {""}),
-            family_names=sorted({family_name} - {""}),
-            date_of_birth=None,
-            postcodes=[],
-        )
-    )
-
-
-@functools.lru_cache(maxsize=65536)
-def _date_keys(born: date | None) -> frozenset[tuple[str, str]]:
-    return frozenset(match_keys(given_names=[], family_names=[], date_of_birth=born, postcodes=[]))
-
-
-@functools.lru_cache(maxsize=65536)
-def _postcode_keys(postcode: str) -> frozenset[tuple[str, str]]:
-    postcodes = [postcode] if postcode else []
-    return frozenset(match_keys(given_names=[], family_names=[], date_of_birth=None, postcodes=postcodes))
+@functools.lru_cache(maxsize=1 << 16)
+def _names(name: str) -> tuple[str, ...]:
+    normalised = normalise_name(name)
+    return (normalised,) if normalised else ()
 
 
 def _address_key(row: ImportRow) -> tuple[str, str]:
@@ -291,17 +287,21 @@ def _address_key(row: ImportRow) -> tuple[str, str]:
     return (row.postcode, line) if row.postcode else ("", f"{line}\n{row.line}")
 
 
-def _addresses(actor: Any, rows: list[ImportRow], *, now: Any) -> dict[tuple[str, str], uuid.UUID]:
-    """One address row per place: people at an address the index knows share it (households)."""
+def _addresses(actor: Any, rows: list[ImportRow], *, now: Any) -> dict[tuple[str, str], Any]:
+    """One address row per place: people at an address the index knows share it (households).
+
+    Returns each place's address id: a UUID for one already known, 32 hex digits for a new one.
+    """
     wanted = {_address_key(row): row for row in rows if row.address_line}
-    found: dict[tuple[str, str], uuid.UUID] = {}
+    found: dict[tuple[str, str], Any] = {}
     postcodes = {postcode for postcode, _ in wanted if postcode}
     known = Address.objects.filter(postcode__in=postcodes, line_2="", line_3="").order_by("created_at", "id")
     for address_id, postcode, line_1 in known.values_list("id", "postcode", "line_1"):
         key = (postcode, " ".join(line_1.split()).casefold())
         if key in wanted:
             found.setdefault(key, address_id)
-    new = {key: uuid.uuid4() for key in wanted if key not in found}
+    missing = [key for key in wanted if key not in found]
+    new = dict(zip(missing, bulk.new_ids(len(missing)), strict=True))
     bulk.insert(
         Address,
         [
@@ -309,12 +309,12 @@ def _addresses(actor: Any, rows: list[ImportRow], *, now: Any) -> dict[tuple[str
                 "id": address_id,
                 "line_1": wanted[key].address_line,
                 "postcode": wanted[key].postcode,
-                "updated_by_id": actor.pk,
+                "updated_by_id": _hex(actor.pk),
             }
             for key, address_id in new.items()
         ],
         now=now,
-        history_user_id=actor.pk,
+        history_user_id=_hex(actor.pk),
         history_reason=CHANGE_REASON,
     )
     return found | new

@@ -4,6 +4,7 @@ Every problem with a row is reported (one `Rejection` per field), with the reaso
 the web forms use, so the person fixing the source file can fix all of a row at once.
 """
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -83,10 +84,9 @@ def validate_row(line: int, raw: dict[str, str], *, today: date) -> ImportRow | 
 
     postcode = ""
     if raw["postcode"]:
-        try:
-            postcode = identifiers.normalise_postcode(raw["postcode"])
-        except ValidationError as error:
-            refuse("postcode", _message(error))
+        postcode, problem = _postcode(raw["postcode"])
+        if problem:
+            refuse("postcode", problem)
     if postcode and not raw["address_line"]:
         refuse("address_line", "Enter the first line of the address as well as the postcode")
 
@@ -142,6 +142,16 @@ def validate_rows(
             if value:
                 earlier_lines[value] = line
         yield result
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _postcode(value: str) -> tuple[str, str]:
+    """The postcode's one spelling, or the reason it is refused: remembered, because a file names a
+    few tens of thousands of postcodes across a million rows."""
+    try:
+        return identifiers.normalise_postcode(value), ""
+    except ValidationError as error:
+        return "", _message(error)
 
 
 def _date_of_birth(value: str, today: date, refuse: _Refuse) -> date | None:

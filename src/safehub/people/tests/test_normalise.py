@@ -1,6 +1,6 @@
-"""Name normalisation, nicknames, phonetic codes, day/month swaps and blocking keys (issue 3, item 3:
-blocking keys on date of birth and its day/month swap, phonetic forename and surname, postcode, NHS
-number, UPN). Synthetic names and dates only."""
+"""Name normalisation, nicknames, phonetic codes, day/month swaps, the match profile and the blocking
+keys (issue 3, item 3: blocking keys on date of birth and its day/month swap, phonetic forename and
+surname, postcode, NHS number, UPN; ADR 0002 sections 2-3). Synthetic names and dates only."""
 
 import datetime as dt
 import re
@@ -15,11 +15,17 @@ from hypothesis import strategies as st
 from safehub.people.identifiers import make_upn
 from safehub.people.nicknames import NAME_GROUPS
 from safehub.people.normalise import (
+    KEY_KINDS,
     MAX_KEY_LENGTH,
-    match_keys,
+    ProfileValues,
     name_variants,
     normalise_name,
+    normalise_sex,
     phonetic,
+    profile_fields,
+    profile_values,
+    query_keys,
+    stored_keys,
     swap_day_month,
 )
 
@@ -28,16 +34,6 @@ SYNTHETIC_NHS = next(
     for number in nhs_number.generate(for_region=nhs_number.REGION_SYNTHETIC, quantity=5)
     if len(set(number)) > 1  # not the placeholder 9999999999
 )
-KEY_KINDS = {
-    "dob",
-    "dob_swap",
-    "given_phonetic",
-    "family_phonetic",
-    "postcode",
-    "postcode_sector",
-    "nhs",
-    "upn",
-}
 ALL_TABLE_NAMES = sorted({name for group in NAME_GROUPS for name in group})
 
 # --- normalise_name ------------------------------------------------------------------------------
@@ -206,84 +202,192 @@ def test_swap_day_month_is_an_involution(d):
         assert swap_day_month(swapped) == d
 
 
-# --- match_keys ------------------------------------------------------------------------------------
+# --- profile_values -------------------------------------------------------------------------------
 
 
-def test_match_keys_for_a_full_record():
+def profile(**fields: Any) -> ProfileValues:
+    base: dict[str, Any] = {"given_names": [], "family_names": [], "date_of_birth": None}
+    return profile_values(**{**base, **fields})
+
+
+def test_profile_values_normalise_every_field_current_first():
     upn = make_upn(la_code=201, establishment=4000, year=26, serial=7)
-    keys = match_keys(
-        given_names=["Bill"],
-        family_names=["Smith-Jones"],
+    former = make_upn(la_code=201, establishment=4000, year=20, serial=9)
+    values = profile(
+        given_names=["Zoë", "ZOE", "", "Zoe-Ann"],
+        family_names=["O'Neil", "Smith - Jones"],
         date_of_birth=dt.date(2015, 3, 4),
-        postcodes=["sw1a1aa"],
+        sex="F",
+        postcodes=["sw1a 1aa", "not a postcode", "SW1A1AA", "m1 1ae"],
         nhs_number=f"{SYNTHETIC_NHS[:3]} {SYNTHETIC_NHS[3:6]} {SYNTHETIC_NHS[6:]}",
-        upn=upn.lower(),
+        upns=[upn.lower(), "B801200005002", former],
     )
-    assert ("dob", "2015-03-04") in keys
-    assert ("dob_swap", "2015-04-03") in keys
-    assert ("given_phonetic", phonetic("Bill")) in keys
-    assert ("given_phonetic", phonetic("William")) in keys
-    assert ("given_phonetic", phonetic("Liam")) in keys
-    assert ("family_phonetic", phonetic("Smith")) in keys
-    assert ("family_phonetic", phonetic("Jones")) in keys
-    assert ("family_phonetic", phonetic("Smith Jones")) in keys
-    assert ("postcode", "SW1A 1AA") in keys
-    assert ("postcode_sector", "SW1A 1") in keys
-    assert ("nhs", SYNTHETIC_NHS) in keys
-    assert ("upn", upn) in keys
+    assert values == ProfileValues(
+        given_names=("zoe", "zoe ann"),
+        family_names=("oneil", "smith jones"),
+        date_of_birth=dt.date(2015, 3, 4),
+        sex="F",
+        postcodes=("SW1A1AA", "M11AE"),
+        nhs_number=SYNTHETIC_NHS,
+        upns=(upn, former),
+    )
 
 
-def test_a_nickname_and_the_full_name_share_a_given_name_key():
+def test_invalid_identifiers_are_dropped_not_raised():
+    values = profile(nhs_number="1234567890", upns=["B801200005002", "", "   "], postcodes=["QQ1 1QQ"])
+    assert (values.nhs_number, values.upns, values.postcodes) == ("", (), ())
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("M", "M"), ("f", "F"), ("1", "M"), ("2", "F"), ("U", ""), ("0", ""), ("9", ""), ("", ""), ("X", "")],
+)
+def test_sex_is_m_f_or_not_known(typed, expected):
+    """Import letters and CIN codes agree; "not known" is missing, never a value that could disagree."""
+    assert normalise_sex(typed) == expected
+
+
+def test_profile_fields_join_current_first_and_stored_values_read_back():
+    values = profile(
+        given_names=["Ava", "Eve"], family_names=["Stone"], postcodes=["M1 1AE", "SW1A 1AA"], sex="M"
+    )
+    fields = profile_fields(values)
+    assert fields == {
+        "given_names": "ava|eve",
+        "family_names": "stone",
+        "date_of_birth": None,
+        "sex": "M",
+        "postcodes": "M11AE|SW1A1AA",
+        "nhs_number": "",
+        "upns": "",
+    }
+    assert ProfileValues.from_stored(**fields) == values
+
+
+def test_profile_fields_leave_off_what_does_not_fit_oldest_first():
+    many = [f"Name{'x' * 40}{chr(ord('a') + i)}" for i in range(20)]
+    fields = profile_fields(profile(given_names=many))
+    assert len(fields["given_names"]) <= 500
+    kept = fields["given_names"].split("|")
+    assert kept == [normalise_name(name) for name in many[: len(kept)]]
+
+
+# --- stored_keys and query_keys -------------------------------------------------------------------
+
+
+def test_stored_keys_for_a_full_record():
+    upn = make_upn(la_code=201, establishment=4000, year=26, serial=7)
+    keys = stored_keys(
+        profile(
+            given_names=["Bill"],
+            family_names=["Smith-Jones"],
+            date_of_birth=dt.date(2015, 3, 4),
+            postcodes=["sw1a1aa"],
+            nhs_number=SYNTHETIC_NHS,
+            upns=[upn],
+        )
+    )
+    bill, year = phonetic("bill"), "2015"
+    families = {phonetic(name) for name in ("smith jones", "smithjones", "smith", "jones")}
+    assert keys == (
+        {("dob", "2015-03-04"), ("pc", "SW1A1AA"), ("nhs", SYNTHETIC_NHS), ("upn", upn)}
+        | {("nm", f"{bill}|{family}") for family in families}
+        | {("sy", f"{family}|{year}") for family in families}
+        | {("fy", f"{bill}|{year}")}
+    )
+
+
+def test_one_date_of_birth_is_stored_and_the_search_also_looks_up_its_swap():
+    values = profile(date_of_birth=dt.date(2015, 3, 4))
+    assert stored_keys(values) == {("dob", "2015-03-04")}
+    assert query_keys(values) == [("dob", "2015-03-04"), ("dob", "2015-04-03")]
+    assert query_keys(profile(date_of_birth=dt.date(2015, 3, 13))) == [("dob", "2015-03-13")]
+
+
+@given(st.dates())
+def test_a_search_with_day_and_month_swapped_finds_the_stored_date(born):
+    swapped = swap_day_month(born)
+    if swapped is not None:
+        stored = stored_keys(profile(date_of_birth=born))
+        assert stored & set(query_keys(profile(date_of_birth=swapped)))
+
+
+def test_a_nickname_search_finds_the_full_name_and_the_other_way_round():
     """Bill Smith and William Smyth meet in one block, so the scorer gets to compare them."""
 
-    def keys(given: str, family: str) -> set[tuple[str, str]]:
-        return match_keys(given_names=[given], family_names=[family], date_of_birth=None, postcodes=[])
+    def person(given: str, family: str) -> ProfileValues:
+        return profile(given_names=[given], family_names=[family], date_of_birth=dt.date(2011, 5, 20))
 
-    assert keys("Bill", "Smith") & keys("William", "Smyth") >= {("given_phonetic", phonetic("william"))}
+    william, bill = person("William", "Smyth"), person("Bill", "Smith")
+    expected = ("nm", f"{phonetic('william')}|{phonetic('smith')}")
+    assert expected in stored_keys(william)
+    assert expected in query_keys(bill)
+    assert stored_keys(bill) & set(query_keys(william))
+    assert ("fy", f"{phonetic('william')}|2011") in set(query_keys(bill)) & stored_keys(william)
+
+
+@given(a=st.sampled_from(ALL_TABLE_NAMES), data=st.data())
+def test_every_nickname_pair_shares_a_key_either_way(a, data):
+    b = data.draw(st.sampled_from(sorted(name_variants(a))))
+    first = profile(given_names=[a], family_names=["Stone"])
+    second = profile(given_names=[b], family_names=["Stone"])
+    assert stored_keys(first) & set(query_keys(second))
+    assert stored_keys(second) & set(query_keys(first))
+
+
+def test_forename_and_surname_the_wrong_way_round_are_found():
+    stored = stored_keys(profile(given_names=["Ava"], family_names=["Stone"]))
+    assert stored & set(query_keys(profile(given_names=["Stone"], family_names=["Ava"])))
+
+
+def test_search_keys_are_in_order_of_selectivity():
+    values = profile(
+        given_names=["Bill"],
+        family_names=["Stone"],
+        date_of_birth=dt.date(2015, 3, 4),
+        postcodes=["M1 1AE"],
+        nhs_number=SYNTHETIC_NHS,
+        upns=[make_upn(serial=4)],
+    )
+    kinds = [kind for kind, _ in query_keys(values)]
+    assert kinds[:6] == ["nhs", "upn", "dob", "dob", "nm", "pc"]
+    assert kinds.index("sy") < kinds.index("fy")
+    assert set(kinds) == set(KEY_KINDS)
 
 
 def test_surname_particles_and_initials_are_not_blocked_on_alone():
     """A lone "van" or "de", or a bare initial, would put thousands of unrelated people in one block."""
-    keys = match_keys(given_names=["J R"], family_names=["van der Berg"], date_of_birth=None, postcodes=[])
-    assert keys == {
-        ("given_phonetic", phonetic("j r")),
-        ("family_phonetic", phonetic("van der berg")),
-        ("family_phonetic", phonetic("vanderberg")),
-        ("family_phonetic", phonetic("berg")),
-    }
+    keys = stored_keys(profile(given_names=["J R"], family_names=["van der Berg"]))
+    jr = phonetic("j r")
+    assert keys == {("nm", f"{jr}|{phonetic(family)}") for family in ("van der berg", "vanderberg", "berg")}
 
 
 def test_a_surname_typed_with_or_without_a_space_shares_a_key():
-    def family_keys(family: str) -> set[tuple[str, str]]:
-        return match_keys(given_names=[], family_names=[family], date_of_birth=None, postcodes=[])
+    def keys(family: str) -> set[tuple[str, str]]:
+        return stored_keys(profile(given_names=["Ava"], family_names=[family]))
 
-    assert family_keys("O Neil") & family_keys("O'Neil")
-    assert family_keys("Mac Donald") & family_keys("MacDonald")
-    assert family_keys("Smith-Jones") & family_keys("Jones")
+    assert keys("O Neil") & keys("O'Neil")
+    assert keys("Mac Donald") & keys("MacDonald")
+    assert keys("Smith-Jones") & keys("Jones")
 
 
-def test_match_keys_skips_empty_and_invalid_values():
+def test_empty_and_invalid_values_add_no_key():
     """Bad input was refused where it was typed; here it adds no key instead of failing the search."""
-    keys = match_keys(
+    values = profile(
         given_names=["", "  "],
         family_names=["-"],
-        date_of_birth=None,
         postcodes=["", "not a postcode"],
         nhs_number="1234567890",
-        upn="B801200005002",
+        upns=["B801200005002"],
     )
-    assert keys == set()
-    assert match_keys(given_names=[], family_names=[], date_of_birth=None, postcodes=[]) == set()
-
-
-def test_no_swapped_key_when_the_day_is_over_twelve():
-    keys = match_keys(given_names=[], family_names=[], date_of_birth=dt.date(2015, 3, 13), postcodes=[])
-    assert keys == {("dob", "2015-03-13")}
+    assert stored_keys(values) == set()
+    assert query_keys(values) == []
 
 
 def test_long_names_are_cut_to_the_key_length():
     long_name = "Wolfeschlegelsteinhausenbergerdorff " * 4
-    keys = match_keys(given_names=[long_name], family_names=[long_name], date_of_birth=None, postcodes=[])
+    values = profile(given_names=[long_name], family_names=[long_name], date_of_birth=dt.date(2001, 1, 2))
+    keys = stored_keys(values)
     assert keys
     assert all(0 < len(value) <= MAX_KEY_LENGTH for _, value in keys)
 
@@ -294,24 +398,42 @@ inputs = st.fixed_dictionaries(
         "given_names": names,
         "family_names": names,
         "date_of_birth": st.none() | st.dates(),
+        "sex": st.sampled_from(["", "M", "F", "U", "1", "2", "0", "9"]) | st.text(max_size=3),
         "postcodes": st.lists(
             st.sampled_from(["SW1A 1AA", "m1 1ae", "gir0aa", ""]) | st.text(max_size=10), max_size=3
         ),
         "nhs_number": st.sampled_from(["", SYNTHETIC_NHS, "123"]),
-        "upn": st.sampled_from(["", make_upn(serial=1), "B801200005002"]),
+        "upns": st.lists(st.sampled_from(["", make_upn(serial=1), "B801200005002"]), max_size=2),
     }
 )
 
 
 @given(kwargs=inputs)
-def test_match_keys_are_deterministic_and_never_empty(kwargs):
-    keys = match_keys(**kwargs)
-    reordered: dict[str, Any] = {
-        name: list(reversed(value)) if isinstance(value, list) else value for name, value in kwargs.items()
-    }
-    assert match_keys(**kwargs) == keys
-    assert match_keys(**reordered) == keys
-    for kind, value in keys:
+def test_profile_values_are_idempotent_on_their_own_output(kwargs):
+    once = profile_values(**kwargs)
+    again = profile_values(**{name: getattr(once, name) for name in kwargs})
+    assert again == once
+    assert ProfileValues.from_stored(**profile_fields(once)) == once
+
+
+@given(kwargs=inputs)
+def test_keys_are_deterministic_bounded_and_never_empty(kwargs):
+    values = profile_values(**kwargs)
+    keys = stored_keys(values)
+    reordered = profile_values(
+        **{
+            name: list(reversed(value)) if isinstance(value, list) else value
+            for name, value in kwargs.items()
+        }
+    )
+    assert stored_keys(profile_values(**kwargs)) == keys
+    # The order of names says which is current; it changes nothing about which keys exist.
+    assert stored_keys(reordered) == keys
+    searched = query_keys(values)
+    assert len(searched) == len(set(searched))
+    # A search for exactly what is stored finds it through every one of its stored keys.
+    assert keys <= set(searched)
+    for kind, value in keys | set(searched):
         assert kind in KEY_KINDS
         assert value
         assert value == value.strip()
