@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from csp.constants import NONCE, NONE, SELF
 
-from config.env import BASE_DIR, database_config, env_int, env_list, env_str
+from config.env import BASE_DIR, database_config, env_bool, env_int, env_list, env_str
 
 SHARED_DIR = BASE_DIR.parent / "shared"
 REFERENCE_DIR = SHARED_DIR / "reference"
@@ -187,6 +187,9 @@ SAFEHUB_PERMISSIONS_POLICY = (
 # --- Audit (R27-R29). The key lives outside the database so a DBA cannot rebuild the chain. ----
 SAFEHUB_AUDIT_HMAC_KEY = env_str("SAFEHUB_AUDIT_HMAC_KEY", "")
 
+# --- Person merges (issue 3). On: a merge waits until a second person with the function approves it.
+SAFEHUB_MERGE_SECOND_APPROVER = env_bool("SAFEHUB_MERGE_SECOND_APPROVER", False)
+
 # --- Council and working-day calendar. ---------------------------------------------------------
 SAFEHUB_COUNCIL_NAME = env_str("SAFEHUB_COUNCIL_NAME", "Safehub City Council")
 # The address staff use to reach Safehub, for links in e-mails (e.g. https://safehub.council.example).
@@ -232,6 +235,17 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1/",
+    # Several serializers have a `kind` field with different choices; name each set once.
+    "ENUM_NAME_OVERRIDES": {
+        "NameKindEnum": "safehub.people.constants.NameKind",
+        "AddableNameKindEnum": "safehub.api.serializers.people.ADDABLE_NAME_KINDS",
+        "IdentifierKindEnum": "safehub.people.constants.IdentifierKind",
+        "AddableIdentifierKindEnum": "safehub.api.serializers.people.ADDABLE_IDENTIFIER_KINDS",
+        "AddressKindEnum": "safehub.people.constants.AddressKind",
+        "RelationshipKindEnum": "safehub.people.constants.RelationshipKind",
+        "StoredRelationshipKindEnum": "safehub.people.constants.STORED_RELATIONSHIP_CHOICES",
+        "RiskFlagKindEnum": "safehub.people.constants.RiskFlagKind",
+    },
 }
 
 # --- Background work: the database is the broker, so a task row commits with its data (R51). --

@@ -61,6 +61,7 @@ class Capability(models.TextChoices):
     REVIEW_BREAK_GLASS = "review_break_glass", "Review emergency access"
     MANAGE_GRANTS = "manage_grants", "Restrict records and grant access"
     APPROVE_GRANTS = "approve_grants", "Approve sealed-record grants"
+    MERGE_PEOPLE = "merge_people", "Review duplicates and merge people"
 
 
 # Roles whose work is case work inside children's services: they see unrestricted people.
@@ -80,13 +81,18 @@ PRIVILEGED_ROLES = frozenset({Role.SYSADMIN, Role.IG_OFFICER})
 
 C = Capability
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.MASH_MANAGER: frozenset({C.VIEW_PEOPLE, C.EDIT_PEOPLE, C.VIEW_ACCESS_LOG, C.BREAK_GLASS}),
+    Role.MASH_MANAGER: frozenset(
+        {C.VIEW_PEOPLE, C.EDIT_PEOPLE, C.VIEW_ACCESS_LOG, C.BREAK_GLASS, C.MERGE_PEOPLE}
+    ),
     Role.MASH_SOCIAL_WORKER: frozenset({C.VIEW_PEOPLE, C.EDIT_PEOPLE, C.BREAK_GLASS}),
     Role.MASH_PARTNER: frozenset(),
     Role.REFERRER: frozenset(),
     Role.EARLY_HELP: frozenset({C.VIEW_PEOPLE, C.EDIT_PEOPLE}),
     Role.SOCIAL_WORKER: frozenset({C.VIEW_PEOPLE, C.EDIT_PEOPLE, C.BREAK_GLASS}),
-    Role.TEAM_MANAGER: frozenset({C.VIEW_PEOPLE, C.EDIT_PEOPLE, C.VIEW_ACCESS_LOG, C.BREAK_GLASS}),
+    # Managers decide merges: a wrong merge hides one child inside another's record (T16).
+    Role.TEAM_MANAGER: frozenset(
+        {C.VIEW_PEOPLE, C.EDIT_PEOPLE, C.VIEW_ACCESS_LOG, C.BREAK_GLASS, C.MERGE_PEOPLE}
+    ),
     Role.IRO: frozenset({C.VIEW_PEOPLE, C.BREAK_GLASS}),
     Role.PERFORMANCE_ANALYST: frozenset(),
     Role.PARTNERSHIP_MANAGER: frozenset(),

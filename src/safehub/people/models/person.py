@@ -31,6 +31,11 @@ class Person(VersionedModel):
     # A CIN census ethnicity code (reference list `cin.ethnicity`); the list is checked where it is typed.
     ethnicity = models.CharField(max_length=10, blank=True)
     date_of_death = models.DateField(null=True, blank=True)
+    # Set by `person_merge`: this record was found to be the same person as `merged_into`. Its page
+    # points at the survivor, and search and matching never return it (policies.py).
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="absorbed_people"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -48,6 +53,11 @@ class Person(VersionedModel):
                 ),
             ),
             period_constraint("date_of_birth", "date_of_death", "person_death_not_before_birth"),
+            models.CheckConstraint(
+                condition=~models.Q(merged_into=models.F("id")),
+                name="person_not_merged_into_self",
+                violation_error_message="A record cannot be merged into itself.",
+            ),
         ]
 
     def clean(self) -> None:
