@@ -14,6 +14,7 @@ from safehub.platform.errors import PermissionRefused
 from ..constants import AddressKind
 from ..models import Address, Household, HouseholdMember, Person, PersonAddress
 from ._common import audit, check_change, end_date, past_or_open, save_row
+from .alerts import on_address_added, on_household_member_added
 from .match_keys import person_refresh_match_keys
 
 ADDRESSES = "addresses"
@@ -56,6 +57,7 @@ def person_address_add(
         save_row(lived_at, actor=actor)
         person_refresh_match_keys(person)
         audit(actor, Verb.CREATE, person, ADDRESSES)
+        on_address_added(actor=actor, lived_at=lived_at)
     return lived_at
 
 
@@ -95,6 +97,7 @@ def household_member_add(
         member = HouseholdMember(household=household, person=person, valid_from=valid_from)
         save_row(member, actor=actor)
         audit(actor, Verb.CREATE, person, HOUSEHOLDS)
+        on_household_member_added(actor=actor, member=member)
     return member
 
 

@@ -12,6 +12,7 @@ from safehub.audit.constants import Verb
 from ..constants import RELATIONSHIP_INVERSE, STORED_RELATIONSHIPS, SYMMETRIC_RELATIONSHIPS, RelationshipKind
 from ..models import Person, Relationship
 from ._common import audit, check_change, end_date, past_or_open, save_row
+from .alerts import on_relationship_added
 
 SECTION = "relationships"
 
@@ -57,6 +58,7 @@ def relationship_add(
         save_row(relationship, actor=actor)
         audit(actor, Verb.CREATE, a, SECTION)
         audit(actor, Verb.CREATE, b, SECTION)
+        on_relationship_added(actor=actor, relationship=relationship)
     return relationship
 
 

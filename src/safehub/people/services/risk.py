@@ -12,6 +12,7 @@ from safehub.platform import clock
 from ..constants import Sensitivity
 from ..models import Person, RiskFlag
 from ._common import audit, check_change, end_date, save_row
+from .alerts import on_risk_flag_added
 
 SECTION = "risk_flags"
 
@@ -40,6 +41,7 @@ def risk_flag_add(
         )
         save_row(flag, actor=actor)
         audit(actor, Verb.CREATE, person, SECTION)
+        on_risk_flag_added(actor=actor, flag=flag)
     return flag
 
 
