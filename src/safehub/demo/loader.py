@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import models, transaction
 from django.test.utils import override_settings
 
 from safehub.access.constants import Level, RestrictionReason
@@ -30,7 +30,7 @@ from safehub.people.models import Person
 from safehub.people.services import person_create
 from safehub.platform import clock
 
-from . import city, totp
+from . import city, families, totp
 from .people import PersonSpec, households
 
 COMMAND_LABEL = "safehub load_demo_city"
@@ -57,15 +57,16 @@ MIN_PEOPLE = 30
 
 def steps(people: int) -> int:
     """How many times `load` advances the progress bar."""
-    return len(city.AGENCIES) + len(city.TEAMS) + len(city.USERS) + _generated(people) + 1
+    return len(city.AGENCIES) + len(city.TEAMS) + len(city.USERS) + _generated(people) + 1 + families.STEPS
 
 
 def _generated(people: int) -> int:
-    # One person is added after the households: the sealed namesake.
-    return max(people, MIN_PEOPLE) - 1
+    # Added after the households: the sealed namesake and the family networks' own people.
+    return max(people, MIN_PEOPLE) - 1 - families.EXTRA_PEOPLE
 
 
-def load(*, seed: int, people: int, advance: Advance) -> None:
+def load(*, seed: int, people: int, advance: Advance) -> families.Hint:
+    """Load the city; returns what to search for to see a restricted record reported as a match."""
     # Demo users get their password here, so the "choose your password" welcome e-mails that
     # `user_create` sends would only be noise on the console: discard them.
     quiet_mail = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
@@ -76,7 +77,7 @@ def load(*, seed: int, people: int, advance: Advance) -> None:
         users = _ensure_users(admin, agencies, teams, advance)
         _set_credentials(users, seed)
         _wipe_people(users[Role.IG_OFFICER])
-        _create_people(users, seed, people, advance)
+        return _create_people(users, agencies, seed, people, advance)
 
 
 def _ensure_admin() -> User:
@@ -165,7 +166,11 @@ def _wipe_people(ig: User) -> None:
         if restriction_get(object_type=PERSON_TYPE, object_id=pk) is not None:
             record_unrestrict(actor=ig, object_type=PERSON_TYPE, object_id=pk, reason="Demo city reset")
     BreakGlassAccess.objects.filter(object_type=PERSON_TYPE, object_id__in=ids).delete()
+    _release(ids)
     Person.objects.filter(pk__in=ids).delete()
+    families.wipe_places(
+        list(User.objects.filter(email__iendswith=f"@{city.DEMO_DOMAIN}").values_list("pk", flat=True))
+    )
     record_event(
         actor=None,
         actor_label=f"{COMMAND_LABEL} --reset",
@@ -175,7 +180,18 @@ def _wipe_people(ig: User) -> None:
     )
 
 
-def _create_people(users: dict[str, User], seed: int, count: int, advance: Advance) -> None:
+def _release(ids: list[uuid.UUID]) -> None:
+    """Rows elsewhere that protect a demo person from deletion (e.g. flagged-adult alerts) are about
+    demo people only, so they go with them. Found from the model graph, so a new table is covered."""
+    for relation in Person._meta.related_objects:
+        field = relation.field
+        if relation.on_delete is models.PROTECT and relation.related_model is not Person:
+            relation.related_model._default_manager.filter(**{f"{field.name}__in": ids}).delete()
+
+
+def _create_people(
+    users: dict[str, User], agencies: dict[str, Agency], seed: int, count: int, advance: Advance
+) -> families.Hint:
     from faker import Faker  # a development dependency: only the demo needs it
 
     fake = Faker("en_GB")
@@ -187,8 +203,13 @@ def _create_people(users: dict[str, User], seed: int, count: int, advance: Advan
     for spec in specs:
         created.append((spec, person_create(actor=worker, **spec.as_fields())))
         advance("people")
+    # The families first: once a record is restricted, even its own social worker cannot change it.
+    hint = families.enrich(
+        users=users, agencies=agencies, created=created, seed=seed, today=today, advance=advance
+    )
     _restrict(users, created, worker, today)
     advance("restrictions")
+    return hint
 
 
 def _restrict(

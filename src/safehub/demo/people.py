@@ -26,6 +26,8 @@ class PersonSpec:
     preferred_name: str = ""
     nhs_number: str = ""
     child: bool = False
+    # Which generated household the person belongs to (0, 1, 2...), for addresses and relationships.
+    household: int = 0
 
     def as_fields(self) -> dict[str, Any]:
         return {
@@ -82,7 +84,9 @@ def households(fake: Any, seed: int, count: int, today: date) -> list[PersonSpec
     rng = random.Random(seed)  # noqa: S311  # nosec B311
     people: list[PersonSpec] = []
     unborn_left = UNBORN_COUNT
+    household = -1
     while len(people) < count:
+        household += 1
         surname = fake.last_name()
         adults = 1 if rng.random() < 0.4 else 2
         children = rng.choice((0, 1, 1, 2, 2, 3, 4))
@@ -90,17 +94,28 @@ def households(fake: Any, seed: int, count: int, today: date) -> list[PersonSpec
         for _ in range(adults):
             given, sex = _given(fake, rng, adult=True)
             dob = _birth_date(rng, today, *parent_age)
-            people.append(PersonSpec(given, surname, sex, date_of_birth=dob))
+            people.append(PersonSpec(given, surname, sex, date_of_birth=dob, household=household))
         for _ in range(children):
             given, sex = _given(fake, rng, adult=False)
             preferred = fake.first_name() if rng.random() < 0.05 else ""
             dob = _birth_date(rng, today, 0, 17)
-            people.append(PersonSpec(given, surname, sex, dob, preferred_name=preferred, child=True))
+            people.append(
+                PersonSpec(
+                    given, surname, sex, dob, preferred_name=preferred, child=True, household=household
+                )
+            )
         if unborn_left and children and rng.random() < 0.3:
             unborn_left -= 1
             expected = today + timedelta(days=rng.randint(14, 180))
             people.append(
-                PersonSpec("Unborn", surname, Sex.UNBORN, expected_date_of_birth=expected, child=True)
+                PersonSpec(
+                    "Unborn",
+                    surname,
+                    Sex.UNBORN,
+                    expected_date_of_birth=expected,
+                    child=True,
+                    household=household,
+                )
             )
     people = people[:count]
     # Most people the council knows have an NHS number on file; unborn children do not yet.

@@ -1,3 +1,4 @@
+from .request import AccessRequest, AccessRequestStatus
 from .restriction import AccessGrant, BreakGlassAccess, RestrictedRecord
 
-__all__ = ["AccessGrant", "BreakGlassAccess", "RestrictedRecord"]
+__all__ = ["AccessGrant", "AccessRequest", "AccessRequestStatus", "BreakGlassAccess", "RestrictedRecord"]

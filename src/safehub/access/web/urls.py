@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import break_glass, grants, restrictions
+from .views import access_requests, break_glass, grants, restrictions
 
 app_name = "access"
 
@@ -40,4 +40,7 @@ urlpatterns = [
     path("grants/<uuid:grant_id>/approve/", grants.grant_approve, name="grant_approve"),
     path("grants/<uuid:grant_id>/refuse/", grants.grant_refuse, name="grant_refuse"),
     path("grants/<uuid:grant_id>/revoke/", grants.grant_revoke, name="grant_revoke"),
+    path("requests/", access_requests.access_request_queue, name="access_request_queue"),
+    path("requests/<uuid:request_id>/", access_requests.access_request_decide, name="access_request_decide"),
+    path("requests/mine/", access_requests.access_requests_own, name="access_requests_mine"),
 ]

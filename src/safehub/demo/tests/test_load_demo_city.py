@@ -88,10 +88,10 @@ def test_people_are_synthetic_and_plausible(loaded: str) -> None:
     assert all(p.expected_date_of_birth and p.expected_date_of_birth > today for p in unborn)
 
 
-def test_two_restricted_and_one_sealed_namesake(loaded: str) -> None:
+def test_three_restricted_and_one_sealed_namesake(loaded: str) -> None:
     """R22: the sealed child shares a name with an ordinary child, so search can be tried on it."""
     levels = sorted(RestrictedRecord.objects.values_list("level", flat=True))
-    assert levels == [Level.RESTRICTED, Level.RESTRICTED, Level.SEALED]
+    assert levels == [Level.RESTRICTED, Level.RESTRICTED, Level.RESTRICTED, Level.SEALED]
     sealed = Person.objects.get(pk=RestrictedRecord.objects.get(level=Level.SEALED).object_id)
     namesakes = Person.objects.filter(given_name=sealed.given_name, family_name=sealed.family_name)
     assert namesakes.count() >= 2
@@ -114,7 +114,7 @@ def test_reset_replaces_the_people_and_keeps_the_chain_intact(loaded: str) -> No
     after = set(Person.objects.values_list("pk", flat=True))
     assert len(after) == PEOPLE
     assert not before & after
-    assert RestrictedRecord.objects.count() == 3
+    assert RestrictedRecord.objects.count() == 4
     assert verify_audit_chain().ok
 
 
@@ -177,3 +177,87 @@ def test_demo_people_are_findable_by_the_demo_social_worker(loaded: str, client)
     ).content.decode()
     assert "found" in html
     assert str(sealed_id) not in html
+
+
+# --- family networks (issue 3) -----------------------------------------------------------------
+def test_families_have_every_part_of_the_person_index(loaded: str) -> None:
+    from safehub.people.constants import STORED_RELATIONSHIPS, IdentifierKind, NameKind, RiskFlagKind
+    from safehub.people.models import (
+        Household,
+        PersonAddress,
+        PersonIdentifier,
+        PersonName,
+        Relationship,
+        RiskFlag,
+    )
+
+    assert Household.objects.filter(members__isnull=False).distinct().count() >= 3
+    # Every stored relationship type appears (each is read from both sides by the page).
+    assert set(Relationship.objects.values_list("kind", flat=True)) == set(STORED_RELATIONSHIPS)
+    previous = PersonName.objects.get(kind=NameKind.PREVIOUS, valid_to__isnull=False, family_name="Ashworth")
+    assert previous.person.date_of_birth
+    assert previous.source_agency is not None
+    assert PersonName.objects.filter(kind=NameKind.ALIAS).exists()
+    issuers = set(
+        PersonIdentifier.objects.filter(issuing_agency__isnull=False).values_list(
+            "issuing_agency__kind", flat=True
+        )
+    )
+    assert {"gp_practice", "police"} <= issuers
+    assert PersonIdentifier.objects.filter(kind=IdentifierKind.UPN).exists()
+    assert PersonAddress.objects.filter(valid_to__isnull=False).exists()  # an address they moved from
+    assert PersonAddress.objects.filter(address__postcode__startswith="SH").exists()
+    # The flagged adult lives in a household with children and carries the MAPPA flag too.
+    flagged = RiskFlag.objects.get(kind=RiskFlagKind.POSING_RISK_TO_CHILDREN).person
+    assert RiskFlag.objects.filter(person=flagged, kind=RiskFlagKind.MAPPA_NOMINAL).exists()
+    household = flagged.household_memberships.get().household
+    assert any(
+        m.person.date_of_birth and _age(m.person.date_of_birth, clock.today()) < 18
+        for m in household.members.all()
+    )
+    assert RiskFlag.objects.filter(sensitivity="sensitive").exists()
+
+
+def test_near_duplicates_are_there_for_the_review_queue(loaded: str) -> None:
+    """Two or three records of the same person with a typo or a swapped day and month, no NHS number."""
+    copies = Person.objects.filter(nhs_number="", date_of_birth__isnull=False).exclude(
+        given_name__in=["Darren", "Maureen", "Callum", "Seren"]
+    )
+    originals = Person.objects.exclude(nhs_number="")
+    pairs = 0
+    for copy in copies:
+        dob = copy.date_of_birth
+        swapped = dob.replace(day=dob.month, month=dob.day) if dob.day <= 12 else dob
+        same_day = originals.filter(date_of_birth__in=[dob, swapped])
+        if any(
+            (o.given_name, o.family_name) != (copy.given_name, copy.family_name) or o.date_of_birth != dob
+            for o in same_day
+            if o.given_name[:1] == copy.given_name[:1] and o.family_name[:1] == copy.family_name[:1]
+        ):
+            pairs += 1
+    assert pairs >= 2
+
+
+def test_a_mash_search_is_told_the_refuge_record_matches(loaded: str) -> None:
+    """Issue 3: the printed hint finds the restricted person for the MASH, and nothing for others."""
+    from safehub.people.services.match import person_match
+
+    line = next(line for line in loaded.splitlines() if "/people/find/" in line)
+    match = re.search(r"search for (\w+) (\w+), born (\d\d)/(\d\d)/(\d{4})", line)
+    assert match
+    given, family, day, month, year = match.groups()
+    query = {"given_name": given, "family_name": family, "date_of_birth": f"{year}-{month}-{day}"}
+    mash = User.objects.get(role=Role.MASH_SOCIAL_WORKER, email__endswith=city.DEMO_DOMAIN)
+    result = person_match(actor=mash, query=query)
+    assert result.restricted_matches == 1
+    assert all(c.person.family_name != family for c in result.candidates)
+    worker = User.objects.get(role=Role.SOCIAL_WORKER, email__endswith=city.DEMO_DOMAIN)
+    assert person_match(actor=worker, query=query).restricted_matches == 0
+
+
+def test_reset_leaves_no_orphaned_addresses_or_households(loaded: str) -> None:
+    from safehub.people.models import Address, Household
+
+    counts = (Address.objects.count(), Household.objects.count())
+    _load("--reset", "--seed", "7")
+    assert (Address.objects.count(), Household.objects.count()) == counts

@@ -122,3 +122,60 @@ class PersonForm(forms.Form):
         for text in ("given_name", "family_name", "preferred_name", "nhs_number"):
             fields[text] = (fields[text] or "").strip()
         return fields
+
+
+class FindPersonForm(forms.Form):
+    """Find-or-create: what is known about the person, before a new record is made (issue 3, item 3)."""
+
+    given_name = _name_input("Given name")
+    family_name = _name_input("Family name")
+    date_of_birth = GovukDateField(
+        label="Date of birth", required=False, past=True, allow_today=True, help_text="For example, 27 3 2015"
+    )
+    sex = forms.ChoiceField(
+        label="Sex",
+        choices=[(Sex.MALE, "Male"), (Sex.FEMALE, "Female"), (Sex.UNKNOWN, "Not known")],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    postcode = forms.CharField(
+        label="Postcode",
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "off"}),
+    )
+    nhs_number = NHSNumberField(required=False)
+    upn = forms.CharField(
+        label="Unique Pupil Number (UPN)",
+        required=False,
+        max_length=20,
+        help_text="13 characters, for example A123456789012",
+        widget=forms.TextInput(
+            attrs={"class": "govuk-input--width-20", "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
+
+    def query(self) -> dict[str, str]:
+        """The match service's query: strings only, dates as ISO (its agreed interface)."""
+        data = self.cleaned_data
+        born = data.get("date_of_birth")
+        return {
+            "given_name": (data.get("given_name") or "").strip(),
+            "family_name": (data.get("family_name") or "").strip(),
+            "date_of_birth": born.isoformat() if born else "",
+            # "Not known" is no evidence either way, so it is left out of the match.
+            "sex": str(data["sex"]) if data.get("sex") in (Sex.MALE, Sex.FEMALE) else "",
+            "postcode": (data.get("postcode") or "").strip(),
+            "nhs_number": data.get("nhs_number") or "",
+            "upn": (data.get("upn") or "").strip(),
+        }
+
+
+class AccessRequestForm(forms.Form):
+    reason = forms.CharField(
+        label="Why do you need to see this record?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example, the contact you are triaging and why this person matters to it",
+        error_messages={"required": "Explain why you need to see this record"},
+    )

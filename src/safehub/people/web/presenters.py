@@ -9,7 +9,7 @@ from django.utils import timezone
 from safehub.platform import clock
 from safehub.platform.errors import ConflictError
 
-from ..constants import Sex
+from ..constants import RelationshipKind, Sex
 from ..models import Person
 
 NOT_RECORDED = "Not recorded"
@@ -81,3 +81,125 @@ def conflict_message(error: ConflictError) -> str:
         local = timezone.localtime(error.changed_at)
         when = f" at {local:%H:%M} on {format_date(local.date())}"
     return f"This record was changed by {who}{when} after you opened it"
+
+
+def period(start: datetime.date | None, end: datetime.date | None) -> str:
+    """ "From 3 March 2019 to 1 May 2021", "Since 3 March 2019", or what is not known."""
+    if start and end:
+        return f"From {format_date(start)} to {format_date(end)}"
+    if start:
+        return f"Since {format_date(start)}"
+    if end:
+        return f"Until {format_date(end)} (start not known)"
+    return "Dates not known"
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    """One line of a section of the person page: what, when, who told us, and whether it stands."""
+
+    id: Any
+    title: str
+    detail: str
+    when: str
+    source: str
+    current: bool
+    extra: Any = None
+
+
+def _agency(agency: Any) -> str:
+    return str(agency) if agency is not None else "Not known"
+
+
+def record_rows(record: Any) -> dict[str, list[RecordRow]]:
+    """The person record's sections as rows for the template, current before past."""
+    names = [
+        RecordRow(
+            n.pk,
+            f"{n.given_name} {n.family_name}",
+            n.get_kind_display(),
+            period(n.valid_from, n.valid_to),
+            _agency(n.source_agency),
+            n.valid_to is None,
+            extra=n.kind,
+        )
+        for n in record.names
+    ]
+    identifiers = [
+        RecordRow(
+            i.pk,
+            format_nhs_number(i.value) if i.kind == "nhs_number" else i.value,
+            i.get_kind_display(),
+            f"Removed {format_date(timezone.localtime(i.removed_at).date())}: {i.removed_reason}"
+            if i.removed_at
+            else ("Current" if i.valid else "No longer valid (issuer says)"),
+            _agency(i.issuing_agency) if i.issuing_agency_id else "",
+            i.removed_at is None,
+            extra=i.kind,
+        )
+        for i in record.identifiers
+    ]
+    addresses = [
+        RecordRow(
+            a.pk,
+            str(a.address),
+            a.get_kind_display() + (f" (UPRN {a.address.uprn})" if a.address.uprn else ""),
+            period(a.valid_from, a.valid_to),
+            _agency(a.source_agency),
+            a.valid_to is None,
+        )
+        for a in record.addresses
+    ]
+    households = [
+        RecordRow(
+            m.pk,
+            str(m.household.address),
+            m.household.description,
+            period(m.valid_from, m.valid_to),
+            "",
+            m.valid_to is None,
+            extra={
+                "household_id": m.household_id,
+                "members": record.household_members.get(m.household_id, []),
+            },
+        )
+        for m in record.memberships
+    ]
+    relationships = [
+        RecordRow(
+            side.relationship.pk,
+            f"{RelationshipKind(side.kind).label} of",
+            "",
+            period(side.relationship.valid_from, side.relationship.valid_to),
+            _agency(side.relationship.source_agency),
+            side.is_current,
+            extra=side.other,
+        )
+        for side in record.relationships
+    ]
+    today = clock.today()
+    flags = [
+        RecordRow(
+            flag.pk,
+            flag.get_kind_display(),
+            flag.note,
+            period(flag.starts_on, flag.ends_on),
+            _agency(flag.source_agency),
+            flag.ends_on is None,
+            extra={
+                "sensitive": flag.sensitivity == "sensitive",
+                "review_on": format_date(flag.review_on),
+                "overdue": flag.ends_on is None and flag.review_on < today,
+                "reviewed": format_date(flag.reviewed_on),
+            },
+        )
+        for flag in record.flags
+    ]
+    return {
+        "names": names,
+        "identifiers": identifiers,
+        "addresses": addresses,
+        "households": households,
+        "relationships": relationships,
+        "flags": flags,
+    }

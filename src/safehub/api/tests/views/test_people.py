@@ -85,8 +85,13 @@ def test_read_a_person_is_audited_before_it_is_returned(key_client, make_person)
         "nhs_number",
         "version",
         "updated_at",
+        "names",
+        "identifiers",
+        "addresses",
+        "relationships",
+        "risk_flags",
     }
-    event = AuditEvent.objects.get(verb=Verb.VIEW)
+    event = AuditEvent.objects.filter(verb=Verb.VIEW).earliest("seq")
     assert (event.object_type, event.object_id, event.channel) == ("people.person", str(person.pk), "api")
 
 
@@ -94,7 +99,7 @@ def test_staff_session_reads_are_audited_on_the_api_channel(session_client, make
     client = session_client(Role.SOCIAL_WORKER)
     person = make_person()
     assert client.get(reverse("api:person-detail", args=[person.pk])).status_code == 200
-    event = AuditEvent.objects.get(verb=Verb.VIEW)
+    event = AuditEvent.objects.filter(verb=Verb.VIEW).earliest("seq")
     assert (event.actor_id, event.channel) == (client.user.pk, "api")
 
 

@@ -45,9 +45,14 @@ class Command(BaseCommand):
             started = time.monotonic()
             bar = ProgressBar(self.stdout, loader.steps(options["people"]))
             self.stdout.write("Loading the demo city...")
-            loader.load(seed=options["seed"], people=options["people"], advance=bar.advance)
+            hint = loader.load(seed=options["seed"], people=options["people"], advance=bar.advance)
             bar.finish()
             self.stdout.write(self.style.SUCCESS(f"Demo city loaded in {time.monotonic() - started:.1f} s."))
+            self.stdout.write(
+                "To see a restricted record reported on the find page (/people/find/), sign in as the MASH "
+                f"social worker and search for {hint.given_name} {hint.family_name}, born "
+                f"{hint.date_of_birth:%d/%m/%Y}."
+            )
         self._print_logins()
 
     def _print_logins(self) -> None:
