@@ -8,6 +8,8 @@ import pytest
 from safehub.access.constants import GrantStatus, Level
 from safehub.accounts.constants import Role
 
+from .people_world import people_world
+
 
 @pytest.fixture
 def world(db: Any, make_user: Any) -> dict[str, Any]:
@@ -21,7 +23,7 @@ def world(db: Any, make_user: Any) -> dict[str, Any]:
     restricted = make_person(given_name="Rhian", family_name="Quillfeather")
     restriction = restrict(restricted, Level.RESTRICTED, by=ig)
     key, _secret = api_key(name="Sweep feed")
-    return {
+    world = {
         "user": author,
         "agency": AgencyFactory(name="Sweep Agency"),
         "team": TeamFactory(name="Sweep Team"),
@@ -36,3 +38,5 @@ def world(db: Any, make_user: Any) -> dict[str, Any]:
         ),
         "api_key": key,
     }
+    world.update(people_world(world, make_user))
+    return world

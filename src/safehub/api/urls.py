@@ -2,8 +2,9 @@
 
 from django.urls import path
 
+from .views.match import PersonMatchView
 from .views.me import MeView
-from .views.people import PersonCollectionView, PersonDetailView, PersonSearchView
+from .views.people import PERSON_PART_ROUTES, PersonCollectionView, PersonDetailView, PersonSearchView
 from .views.schema import SchemaView
 
 app_name = "api"
@@ -13,5 +14,7 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("people/", PersonCollectionView.as_view(), name="person-create"),
     path("people/search/", PersonSearchView.as_view(), name="person-search"),
+    path("people/match", PersonMatchView.as_view(), name="person-match"),
     path("people/<uuid:id>/", PersonDetailView.as_view(), name="person-detail"),
+    *PERSON_PART_ROUTES,
 ]

@@ -22,12 +22,15 @@ class NavItem:
 _ITEMS: list[tuple[str, str, str | None]] = [
     ("Home", "web:home", None),
     ("People", "people:search", Capability.VIEW_PEOPLE),
+    ("Alerts", "people:alerts", Capability.VIEW_PEOPLE),
+    ("Possible duplicates", "people:duplicates", Capability.MERGE_PEOPLE),
     ("Users and teams", "accounts:user_list", Capability.MANAGE_USERS),
     ("API keys", "api_keys:list", Capability.MANAGE_API_KEYS),
     ("Working-day calendar", "platform:closure_list", Capability.MANAGE_CALENDAR),
     ("Emergency access reviews", "access:break_glass_queue", Capability.REVIEW_BREAK_GLASS),
     ("Restricted records", "access:restriction_list", Capability.MANAGE_GRANTS),
     ("Grants to approve", "access:grant_pending_list", Capability.APPROVE_GRANTS),
+    ("Access requests", "access:access_request_queue", Capability.MANAGE_GRANTS),
     ("Audit", "audit:event_list", Capability.VIEW_AUDIT),
 ]
 

@@ -5,6 +5,7 @@ number ever reaches a URL, a proxy log or the browser history (R4). Records the 
 restricted ones included, are a 404 like a missing one (R19, R22).
 """
 
+import datetime
 import uuid
 from typing import Any
 
@@ -19,13 +20,16 @@ from safehub.access import selectors as access_selectors
 from safehub.access.constants import Level
 from safehub.accounts.constants import Capability
 from safehub.platform import clock
-from safehub.platform.errors import ConflictError
+from safehub.platform.errors import ConflictError, NotFoundOrForbidden
 
+from .. import record
 from ..constants import SEARCH_RESULT_CAP, Sex
+from ..dedupe.selectors import merged_survivor
 from ..models import Person
 from ..selectors import person_get, person_search
 from ..services import person_create, person_update
 from . import presenters
+from .find_views import remembered
 from .forms import PersonForm, PersonSearchForm
 
 OBJECT_TYPE = Person._meta.label_lower
@@ -82,9 +86,17 @@ def detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     emergency = access_selectors.break_glass_active(
         actor=request.user, object_type=OBJECT_TYPE, object_id=person_id
     )
-    person = person_get(actor=request.user, id=person_id, purpose=EMERGENCY_PURPOSE if emergency else "")
+    try:
+        person = person_get(actor=request.user, id=person_id, purpose=EMERGENCY_PURPOSE if emergency else "")
+    except NotFoundOrForbidden:
+        # A record merged into another lives on there: links and bookmarks to it keep working.
+        survivor = merged_survivor(actor=request.user, person_id=person_id)
+        if survivor is None:
+            raise
+        return redirect("people:detail", person_id=survivor.pk)
     # Whether the record is restricted, and whether the user is in through emergency access (R23).
     banner = access_selectors.restriction_banner(actor=request.user, obj=person)
+    person_record = record.person_record(actor=request.user, person=person)
     context = {
         "person": person,
         "row": presenters.person_row(person),
@@ -94,6 +106,8 @@ def detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         "object_type": OBJECT_TYPE,
         "can_edit": request.user.has_capability(Capability.EDIT_PEOPLE),  # type: ignore[union-attr]
         "can_see_access_log": request.user.has_capability(Capability.VIEW_ACCESS_LOG),  # type: ignore[union-attr]
+        "can_merge": request.user.has_capability(Capability.MERGE_PEOPLE),  # type: ignore[union-attr]
+        "sections": presenters.record_rows(person_record),
     }
     return render(request, "people/detail.html", context)
 
@@ -108,7 +122,7 @@ def _add_model_errors(form: PersonForm, error: ValidationError) -> None:
 @login_required
 def create(request: HttpRequest) -> HttpResponse:
     _require(request, Capability.EDIT_PEOPLE)
-    form = PersonForm(request.POST if request.method == "POST" else None)
+    form = PersonForm(request.POST if request.method == "POST" else None, initial=_from_find(request))
     if form.is_bound and form.is_valid():
         try:
             person = person_create(actor=request.user, **form.person_fields())
@@ -117,6 +131,20 @@ def create(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("people:detail", person_id=person.pk)
     return render(request, "people/form.html", {"form": form, "person": None})
+
+
+def _from_find(request: HttpRequest) -> dict[str, Any]:
+    """ "None of these" on the find page: start the new record from what was searched for."""
+    stored = remembered(request, request.GET.get("find", ""))
+    if stored is None:
+        return {}
+    query = stored["query"]
+    initial = {name: query[name] for name in ("given_name", "family_name", "nhs_number") if query.get(name)}
+    if query.get("date_of_birth"):
+        initial["date_of_birth"] = datetime.date.fromisoformat(query["date_of_birth"])
+    if query.get("sex") in Sex.values:
+        initial["sex"] = query["sex"]
+    return initial
 
 
 def _initial(person: Person) -> dict[str, Any]:

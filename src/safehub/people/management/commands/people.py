@@ -11,9 +11,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from safehub.people.dedupe import command as dedupe
 from safehub.people.imports import command as import_csv
+from safehub.people.matching import match_file
+from safehub.people.matching import train as train_matcher
 
-SUBCOMMANDS: tuple[ModuleType, ...] = (import_csv,)
+SUBCOMMANDS: tuple[ModuleType, ...] = (import_csv, dedupe, train_matcher, match_file)
 
 
 class Command(BaseCommand):
