@@ -25,7 +25,6 @@ import io
 import os
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -36,36 +35,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
+from _measure import PeakRSS  # noqa: E402 - beside this script, found once sys.path is set
+
 AGENCY_CODE = "BENCHDD"
 OPERATOR = "dedupe-bench@example.test"
 THRESHOLD = 0.9
-
-
-class PeakRSS:
-    """Peak resident memory of this process while the block runs (sampled in a thread)."""
-
-    def __init__(self) -> None:
-        import psutil
-
-        self.process = psutil.Process()
-        self.peak = 0
-        self._stop = threading.Event()
-
-    def _sample(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max(self.peak, self.process.memory_info().rss)
-            self._stop.wait(0.1)
-
-    def __enter__(self) -> "PeakRSS":
-        self.peak = self.process.memory_info().rss
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, self.process.memory_info().rss)
 
 
 def pairwise_f1(clusters: Iterable[Iterable[str]], truth_of: dict[str, str]) -> tuple[float, float, float]:

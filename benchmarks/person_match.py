@@ -32,7 +32,6 @@ import os
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -40,6 +39,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+
+from _measure import PeakRSS  # noqa: E402 - beside this script, found once sys.path is set
 
 AGENCY_CODE = "BENCHMT"
 OPERATOR = "match-bench@example.test"
@@ -367,32 +368,6 @@ def _run_febrl() -> dict[str, Any]:
         theirs = febrl.splink_score(name, trained)
         out[name] = {"ours": ours, "splink": theirs}
     return out
-
-
-class PeakRSS:
-    """Peak resident memory of this process while the block runs (psutil, sampled every 0.1 s)."""
-
-    def __init__(self) -> None:
-        import psutil
-
-        self.process = psutil.Process()
-        self.peak = 0
-        self._stop = threading.Event()
-
-    def _sample(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max(self.peak, self.process.memory_info().rss)
-            self._stop.wait(0.1)
-
-    def __enter__(self) -> "PeakRSS":
-        self.peak = self.process.memory_info().rss
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 def _print(r: dict[str, Any]) -> None:

@@ -32,7 +32,7 @@ from .models import (
     RiskFlag,
 )
 from .policies import person_policy
-from .selectors import RelationshipSide
+from .selectors import RelationshipSide, relationship_sides
 
 # Roles that see every sensitive flag: the front door that triages, and the managers who decide.
 SENSITIVE_FLAG_ROLES = frozenset({Role.MASH_MANAGER, Role.MASH_SOCIAL_WORKER, Role.TEAM_MANAGER})
@@ -112,7 +112,7 @@ def person_record(*, actor: Any, person: Person) -> PersonRecord:
         .select_related("source_agency", "reviewed_by")
         .order_by("ends_on", "-starts_on")
     )
-    relationships = _relationship_sides(actor, person)
+    relationships = relationship_sides(actor=actor, person=person)
     return PersonRecord(
         person=person,
         names=names,
@@ -123,30 +123,6 @@ def person_record(*, actor: Any, person: Person) -> PersonRecord:
         relationships=relationships,
         flags=flags,
     )
-
-
-def _relationship_sides(actor: Any, person: Person) -> list[RelationshipSide]:
-    """`selectors.relationships_for` without its own audit event (the page view has one): each
-    relationship read from this person's side, people the actor may not see left out (R22)."""
-    visible = person_policy.scope(actor, Person.objects.all()).values("pk")
-    rows = (
-        Relationship.objects.filter(
-            Q(person_a=person, person_b__in=visible) | Q(person_b=person, person_a__in=visible)
-        )
-        .select_related("person_a", "person_b", "source_agency")
-        .order_by("valid_to", "kind")
-    )
-    sides = [
-        RelationshipSide(
-            relationship=row,
-            person=person,
-            other=row.person_b if row.person_a_id == person.pk else row.person_a,
-            kind=row.kind_for(person.pk),
-        )
-        for row in rows
-    ]
-    sides.sort(key=lambda side: (not side.is_current, side.kind, str(side.other)))
-    return sides
 
 
 def _part(actor: Any, person: Person, qs: QuerySet[M], part_id: Any) -> M:

@@ -86,11 +86,23 @@ class RelationshipSide:
 def relationships_for(*, actor: Any, person: Person, purpose: str = "") -> list[RelationshipSide]:
     """The person's relationships from their side; people the actor may not see are left out (R22)."""
     person_policy.check(actor, "view", person)
+    sides = relationship_sides(actor=actor, person=person)
+    record_event(actor=actor, verb=Verb.VIEW, target=person, section="relationships", purpose=purpose)
+    return sides
+
+
+def relationship_sides(*, actor: Any, person: Person) -> list[RelationshipSide]:
+    """Each relationship read from this person's side, people the actor may not see left out (R22).
+
+    Neither checks nor audits: for callers that already did both for the person (the person page
+    audits one view of the whole record); everyone else uses `relationships_for`.
+    """
     visible = person_policy.scope(actor, Person.objects.all()).values("pk")
     rows = (
-        Relationship.objects.filter(Q(person_a=person) | Q(person_b=person))
-        .filter(Q(person_a=person, person_b__in=visible) | Q(person_b=person, person_a__in=visible))
-        .select_related("person_a", "person_b")
+        Relationship.objects.filter(
+            Q(person_a=person, person_b__in=visible) | Q(person_b=person, person_a__in=visible)
+        )
+        .select_related("person_a", "person_b", "source_agency")
         .order_by("valid_to", "kind")
     )
     sides = [
@@ -103,5 +115,4 @@ def relationships_for(*, actor: Any, person: Person, purpose: str = "") -> list[
         for row in rows
     ]
     sides.sort(key=lambda side: (not side.is_current, side.kind, str(side.other)))
-    record_event(actor=actor, verb=Verb.VIEW, target=person, section="relationships", purpose=purpose)
     return sides
