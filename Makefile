@@ -47,6 +47,9 @@ migrate: setup
 
 demo: migrate
 	$(SAFEHUB) load_demo_city
+	@# Train the matcher on the demo index and fill the duplicate review queue (a few seconds).
+	$(SAFEHUB) people train-matcher --as-user sysadmin@demo.safehub.test > var/train-matcher.log
+	$(SAFEHUB) people dedupe --as-user mash.manager@demo.safehub.test
 	@echo "Safehub is starting at http://127.0.0.1:8000 (Ctrl+C to stop)."
 	$(SAFEHUB) runserver 127.0.0.1:8000
 
