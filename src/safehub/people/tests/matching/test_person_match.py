@@ -163,3 +163,33 @@ class TestRestrictedRecords:
         restrict(twin)
         emergency_access(worker, twin)
         assert [c.person_id for c in person_match(actor=worker, query=self.QUERY).candidates] == [twin.pk]
+
+
+def test_only_the_people_sharing_most_keys_are_scored_when_many_share_one(
+    worker: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SCORE_LIMIT keeps the people who share the most key weight: the true person shares birth date,
+    name and surname-with-year; a namesake born the same year shares only forename-with-year."""
+    from safehub.people.matching import scorer
+
+    monkeypatch.setattr(scorer, "SCORE_LIMIT", 1)
+    monkeypatch.setattr(scorer, "_statements", {})
+    amara = indexed_person(given_name="Amara", family_name="Testwood", date_of_birth=date(2015, 3, 14))
+    indexed_person(given_name="Amara", family_name="Quince", date_of_birth=date(2015, 11, 2))
+
+    result = person_match(
+        actor=worker, query={"given_name": "Amara", "family_name": "Testwood", "date_of_birth": "2015-03-14"}
+    )
+
+    assert [c.person_id for c in result.candidates] == [amara.pk]
+
+
+def test_without_a_tight_limit_the_namesake_is_scored_too(worker: Any) -> None:
+    amara = indexed_person(given_name="Amara", family_name="Testwood", date_of_birth=date(2015, 3, 14))
+    namesake = indexed_person(given_name="Amara", family_name="Quince", date_of_birth=date(2015, 11, 2))
+
+    result = person_match(
+        actor=worker, query={"given_name": "Amara", "family_name": "Testwood", "date_of_birth": "2015-03-14"}
+    )
+
+    assert [c.person_id for c in result.candidates] == [amara.pk, namesake.pk]
