@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from safehub.accounts.constants import TeamKind
 from safehub.accounts.models import Team
@@ -286,39 +286,44 @@ def on_relationship_added(*, actor: Any, relationship: Relationship) -> None:
 def on_household_member_added(*, actor: Any, member: HouseholdMember) -> None:
     if member.valid_to is not None:
         return
-    household, person = member.household, member.person
-    context = {"household": household, "household_member": member}
-    if not is_child(person):
-        _raise(actor=actor, adult=person, link_kind=AlertLinkKind.HOUSEHOLD, context=context)
-        return
-    others = HouseholdMember.objects.filter(household=household, valid_to__isnull=True).exclude(person=person)
-    for other in others.select_related("person").order_by("person_id"):
-        _raise(
-            actor=actor,
-            adult=other.person,
-            link_kind=AlertLinkKind.HOUSEHOLD,
-            context=context,
-            phrase=_CHILD_JOINED[AlertLinkKind.HOUSEHOLD],
-            children=[person],
-        )
+    others = HouseholdMember.objects.filter(household=member.household, valid_to__isnull=True)
+    _on_moved_in(
+        actor=actor,
+        person=member.person,
+        link_kind=AlertLinkKind.HOUSEHOLD,
+        context={"household": member.household, "household_member": member},
+        others=others.exclude(person=member.person),
+    )
 
 
 def on_address_added(*, actor: Any, lived_at: PersonAddress) -> None:
     if lived_at.valid_to is not None:
         return
-    address, person = lived_at.address, lived_at.person
-    context = {"address": address, "person_address": lived_at}
+    others = PersonAddress.objects.filter(address=lived_at.address, valid_to__isnull=True)
+    _on_moved_in(
+        actor=actor,
+        person=lived_at.person,
+        link_kind=AlertLinkKind.ADDRESS,
+        context={"address": lived_at.address, "person_address": lived_at},
+        others=others.exclude(person=lived_at.person),
+    )
+
+
+def _on_moved_in(
+    *, actor: Any, person: Person, link_kind: AlertLinkKind, context: dict[str, Any], others: QuerySet[Any]
+) -> None:
+    """An adult joining a household or address is checked against its children; a child joining
+    one is checked against every current co-resident (`others`: memberships or residences)."""
     if not is_child(person):
-        _raise(actor=actor, adult=person, link_kind=AlertLinkKind.ADDRESS, context=context)
+        _raise(actor=actor, adult=person, link_kind=link_kind, context=context)
         return
-    others = PersonAddress.objects.filter(address=address, valid_to__isnull=True).exclude(person=person)
     for other in others.select_related("person").order_by("person_id"):
         _raise(
             actor=actor,
             adult=other.person,
-            link_kind=AlertLinkKind.ADDRESS,
+            link_kind=link_kind,
             context=context,
-            phrase=_CHILD_JOINED[AlertLinkKind.ADDRESS],
+            phrase=_CHILD_JOINED[link_kind],
             children=[person],
         )
 
