@@ -267,12 +267,26 @@ def fill_missing_probabilities(
     settings: dict[str, Any], *, overrides: dict[tuple[str, int], float]
 ) -> list[str]:
     """Set u by hand where given (`overrides[(field, level)]`), and fill any m or u that training
-    left unset from the defaults. Returns what was filled, for the model's metrics."""
+    left unset from the defaults. Returns what was filled, for the model's metrics.
+
+    A comparison's m values are one distribution (they sum to 1 over its levels). When EM never saw
+    the exact level, what it learnt is degenerate, so all of that comparison's m come from the
+    defaults: where the index never holds one person's NHS number twice (import refuses it), EM
+    puts all of m on "different", and a conflicting NHS number or UPN would then count for nothing
+    (weight 0) instead of strongly against the match. A rarer level left unlearnt (a name swap in
+    data that has none) is filled on its own, as the learnt levels are sound.
+    """
     filled: list[str] = []
     for comparison in settings["comparisons"]:
         name = comparison["output_column_name"]
         defaults = DEFAULT_PROBABILITIES[name]
         levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
+        if levels and not _probability(levels[0].get("m_probability")):
+            for index, level in enumerate(levels):
+                level["m_probability"] = defaults[index][0]
+            filled.append(
+                f"{name}: m not learnt for an exact match, so the built-in m used for all its levels"
+            )
         for index, level in enumerate(levels):
             if (name, index) in overrides:
                 level["u_probability"] = overrides[(name, index)]
@@ -282,10 +296,14 @@ def fill_missing_probabilities(
                 ("u_probability", defaults[index][1]),
             ):
                 value = level.get(key)
-                if value is None or not (0 < value <= 1):
+                if not _probability(value):
                     level[key] = default
                     filled.append(f"{name}[{index}].{key[0]} not estimated: default {default:.3g}")
             if level["m_probability"] < MIN_M:
                 filled.append(f"{name}[{index}].m {level['m_probability']:.3g} raised to {MIN_M:g}")
                 level["m_probability"] = MIN_M
     return filled
+
+
+def _probability(value: Any) -> bool:
+    return value is not None and 0 < value <= 1

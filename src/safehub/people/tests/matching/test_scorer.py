@@ -6,6 +6,7 @@ import random
 import pytest
 
 from safehub.people.matching import scorer, splink_model
+from safehub.people.matching.defaults import DEFAULT_PROBABILITIES
 from safehub.people.matching.levels import FIELDS, best_level, splink_postcode
 from safehub.people.matching.scorer import Weights
 
@@ -143,6 +144,35 @@ def test_the_weight_table_refuses_a_level_without_probabilities() -> None:
     assert any("date_of_birth[0].u not estimated" in note for note in filled)
     assert any("upn[0].u set by hand" in note for note in filled)
     assert splink_model.weights_from_settings(settings)
+
+
+def test_a_comparison_with_an_unlearnt_m_takes_all_its_m_from_the_defaults() -> None:
+    """EM that never saw two records share an NHS number leaves m(exact) unset and m(different) 1:
+    a conflicting number must still count against a match, so the whole m distribution is reset."""
+    settings = splink_model.default_settings()
+    nhs = next(c for c in settings["comparisons"] if c["output_column_name"] == "nhs_number")
+    levels = [level for level in nhs["comparison_levels"] if not level.get("is_null_level")]
+    levels[0].pop("m_probability", None)
+    levels[1].pop("m_probability", None)
+    levels[2]["m_probability"] = 1.0
+    filled = splink_model.fill_missing_probabilities(settings, overrides={})
+    assert any(note.startswith("nhs_number: m not learnt for an exact match") for note in filled)
+    assert [level["m_probability"] for level in levels] == [m for m, _ in DEFAULT_PROBABILITIES["nhs_number"]]
+    weights = splink_model.weights_from_settings(settings)["comparisons"]["nhs_number"]
+    assert weights[2]["weight"] < -5  # "different" now counts strongly against
+    assert not any(note.startswith("given_name: m not learnt") for note in filled)
+
+
+def test_a_rare_level_left_unlearnt_is_filled_on_its_own() -> None:
+    settings = splink_model.default_settings()
+    given = next(c for c in settings["comparisons"] if c["output_column_name"] == "given_name")
+    levels = [level for level in given["comparison_levels"] if not level.get("is_null_level")]
+    levels[1].pop("m_probability", None)  # the name swap, absent from some data
+    levels[0]["m_probability"] = 0.7
+    filled = splink_model.fill_missing_probabilities(settings, overrides={})
+    assert levels[0]["m_probability"] == 0.7
+    assert levels[1]["m_probability"] == DEFAULT_PROBABILITIES["given_name"][1][0]
+    assert any(note.startswith("given_name[1].m not estimated") for note in filled)
 
 
 def test_every_level_combination_gives_a_finite_weight() -> None:
