@@ -6,7 +6,8 @@ them, so nothing leaks by a side door. Restricted and sealed records are filtere
 before any domain rule runs.
 """
 
-from typing import Any, ClassVar, Generic, TypeVar
+from collections.abc import Iterable
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from django.db import models
 
@@ -42,6 +43,31 @@ class Policy(Generic[M]):
         qs = self.base_scope(actor, qs, action)
         hidden = selectors.hidden_ids(actor=actor, object_type=self.object_type)
         return qs.exclude(pk__in=hidden)
+
+    def visible(self, actor: Any, ids: Iterable[Any], action: str = "view") -> list[M]:
+        """`scope(actor, model.objects.filter(pk__in=ids))` for a short list of ids, as a list.
+
+        The same records, found more cheaply for a hot path such as a search's candidates: the
+        restriction filter is a nested subquery that costs milliseconds to build on every call,
+        and it is only needed for ids that have a restriction row. So the base scope is read
+        first and the restriction rows of what it returned are looked up after; if there are any,
+        those records (only) are put through the full `scope`. Reading the records before their
+        restriction rows keeps this safe against a restriction added meanwhile: one committed
+        before the restriction lookup is seen there; one committed after it came after the read.
+        """
+        wanted = list(ids)
+        if not wanted or not _active(actor) or action not in self.actions:
+            return []
+        manager = cast("models.Manager[M]", self.model._default_manager)
+        found = list(self.base_scope(actor, manager.filter(pk__in=wanted).order_by(), action))
+        restricted = selectors.restricted_among(
+            object_type=self.object_type, object_ids=[obj.pk for obj in found]
+        )
+        if restricted:
+            opened = self.scope(actor, manager.filter(pk__in=restricted), action)
+            allowed = set(opened.values_list("pk", flat=True))
+            found = [obj for obj in found if obj.pk not in restricted or obj.pk in allowed]
+        return found
 
     def can(self, actor: Any, action: str, obj: M) -> bool:
         if not _active(actor) or action not in self.actions:

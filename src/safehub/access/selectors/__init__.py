@@ -21,7 +21,7 @@ from .restrictions import (
     restriction_get,
     restriction_list,
 )
-from .visibility import hidden_ids, may_open
+from .visibility import hidden_ids, may_open, restricted_among
 
 __all__ = [
     "MonthlyReport",
@@ -42,6 +42,7 @@ __all__ = [
     "hidden_ids",
     "may_open",
     "month_bounds",
+    "restricted_among",
     "restricted_object_exists",
     "restriction_banner",
     "restriction_detail",

@@ -48,3 +48,17 @@ def hidden_ids(*, actor: Any, object_type: str) -> QuerySet[Any]:
 def may_open(*, actor: Any, object_type: str, object_id: uuid.UUID) -> bool:
     """The one-record form of `hidden_ids`: the same query, so the two cannot disagree."""
     return not hidden_ids(actor=actor, object_type=object_type).filter(object_id=object_id).exists()
+
+
+def restricted_among(*, object_type: str, object_ids: list[Any]) -> set[Any]:
+    """Which of these records have a restriction row (restricted or sealed, opened or not).
+
+    For `Policy.visible`: an id not returned here cannot be hidden by `hidden_ids`.
+    """
+    if not object_ids:
+        return set()
+    return set(
+        RestrictedRecord.objects.filter(object_type=object_type, object_id__in=object_ids).values_list(
+            "object_id", flat=True
+        )
+    )

@@ -2,7 +2,8 @@
 
 Hypothesis builds random worlds of users (roles, active or not), people, restrictions, grants in
 every state and emergency uses, then checks every (user, person) pair three ways:
-`person in scope(user)` ⇔ `can(user, "view", person)` ⇔ `reference(user, person)`.
+`person in scope(user)` ⇔ `person in visible(user, ids)` ⇔ `can(user, "view", person)` ⇔
+`reference(user, person)`.
 """
 
 from dataclasses import dataclass
@@ -110,9 +111,15 @@ def check_world(world: World) -> None:
     )
     for ui, user in enumerate(users):
         in_scope = set(person_policy.scope(user, Person.objects.all()).values_list("pk", flat=True))
+        listed = {person.pk for person in person_policy.visible(user, [p.pk for p in people])}
         for pi, person in enumerate(people):
             expected = reference(effective, ui, pi)
-            assert (person.pk in in_scope) == person_policy.can(user, "view", person) == expected, (
+            assert (
+                (person.pk in in_scope)
+                == (person.pk in listed)
+                == person_policy.can(user, "view", person)
+                == expected
+            ), (
                 world.users[ui],
                 world.restrictions[pi],
             )

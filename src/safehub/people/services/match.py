@@ -204,17 +204,16 @@ def _restricted_matches(actor: Any, top: list[scorer.Scored], visible: set[Any])
 def _visible_top(
     actor: Any, ranked: list[scorer.Scored], limit: int
 ) -> tuple[list[tuple[scorer.Scored, Person]], set[Any]]:
-    """The best `limit` candidates the actor may see, fetched through the policy's scope.
+    """The best `limit` candidates the actor may see, fetched through the policy.
 
-    The scope is asked about the top 2 x limit first (one query, the usual case); only when hidden
-    people leave fewer than `limit` visible is it asked about the rest.
+    The policy is asked about the top 2 x limit first (the usual case); only when hidden people
+    leave fewer than `limit` visible is it asked about the rest.
     """
     visible: dict[Any, Person] = {}
     start, size = 0, 2 * limit
     while start < len(ranked):
         ids = [s.person_id for s in ranked[start : start + size]]
-        people = person_policy.scope(actor, Person.objects.filter(pk__in=ids)).order_by()
-        visible.update((person.pk, person) for person in people)
+        visible.update((person.pk, person) for person in person_policy.visible(actor, ids))
         start += size
         size = len(ranked)
         if sum(1 for s in ranked[:start] if s.person_id in visible) >= limit:
