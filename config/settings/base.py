@@ -85,7 +85,11 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {"default": database_config(env_str("DATABASE_URL", ""))}
+DATABASES = {
+    "default": database_config(
+        env_str("DATABASE_URL", ""), conn_max_age=env_int("SAFEHUB_DB_CONN_MAX_AGE", 60)
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -73,6 +73,18 @@ def test_sqlite_settings_give_wal_full_sync_and_immediate_transactions(handler: 
         assert cursor.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert cursor.execute("PRAGMA busy_timeout").fetchone()[0] == 20_000
     assert conn.transaction_mode == "IMMEDIATE"
+    # Reads go through a memory map (shared OS cache) rather than a per-connection 2 MB cache.
+    with conn.cursor() as cursor:
+        assert cursor.execute("PRAGMA mmap_size").fetchone()[0] > 100_000_000
+
+
+def test_connections_are_kept_between_requests_and_checked_before_reuse() -> None:
+    kept = database_config("postgres://safehub@db.internal:5432/safehub")
+    assert kept["CONN_MAX_AGE"] == 60
+    assert kept["CONN_HEALTH_CHECKS"] is True
+    per_request = database_config("postgres://safehub@db.internal:5432/safehub", conn_max_age=0)
+    assert per_request["CONN_MAX_AGE"] == 0
+    assert per_request["CONN_HEALTH_CHECKS"] is False
 
 
 def test_an_open_transaction_holds_the_write_lock_from_its_first_statement(

@@ -234,10 +234,30 @@ def candidates(keys: Sequence[tuple[str, str]]) -> list[tuple[Any, dict[str, tup
     params: list[Any] = []
     for kind, value in [*keys, *([_PAD] * (slots - len(keys)))]:
         params += [KEY_WEIGHTS.get(kind, 1), kind, value]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    if connection.vendor == "postgresql":
+        rows = _fetch_prepared(sql, params)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
     return [(_uuid(row[0]), _row_values(row)) for row in rows]
+
+
+def _fetch_prepared(sql: str, params: list[Any]) -> list[Any]:
+    """Run the search as a prepared statement on this connection (PostgreSQL).
+
+    Planning a union of twenty index lookups took 1.4 ms of every search at 1M people. Django's
+    cursors bind parameters on the client and never prepare, so this one statement goes through a
+    server-binding psycopg cursor on the same connection (and transaction), prepared on first use
+    and reused while the connection lives. The connection must allow explicit preparing
+    (`prepare_threshold` set, see config/env.py); without it this is an ordinary execute.
+    """
+    import psycopg
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        return cursor.fetchall()
 
 
 def _uuid(value: Any) -> uuid.UUID:
