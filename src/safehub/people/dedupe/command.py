@@ -106,7 +106,9 @@ def dedupe(
             memory_limit=memory_limit,
         )
         result.seconds = {"export": export_seconds, **result.seconds}
+        result.seconds.pop("total", None)
         progress.step("saving the review queue")
+        mark = time.monotonic()
         run = dedupe_run_save(
             actor=actor,
             clusters=[ClusterFound(members=cluster.members) for cluster in result.clusters],
@@ -117,6 +119,7 @@ def dedupe(
             pairs_scored=result.pairs,
             duration_seconds=time.monotonic() - started,
         )
+        result.seconds["save"] = time.monotonic() - mark
     except CommandError:
         raise
     except Exception as error:
@@ -124,9 +127,11 @@ def dedupe(
         raise
     finally:
         progress.finish()
-    result.seconds["total"] = time.monotonic() - started
     if out is not None:
+        mark = time.monotonic()
         write_csv(out, result)
+        result.seconds["csv"] = time.monotonic() - mark
+    result.seconds["total"] = time.monotonic() - started
     return result, run
 
 

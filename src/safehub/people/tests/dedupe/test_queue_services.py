@@ -117,3 +117,29 @@ def test_an_absorbed_id_points_at_the_survivor_the_actor_may_see(manager, make_u
     assert merged_survivor(actor=worker, person_id=trio[2].pk) is None  # not absorbed
     restrict(trio[2])
     assert merged_survivor(actor=worker, person_id=trio[1].pk) is None
+
+
+def test_queued_rows_read_back_as_the_orm_would_have_saved_them(manager, trio) -> None:
+    """The queue is written with one prepared insert per table, not model saves."""
+    run = _save(manager, trio)
+    cluster = DuplicateCluster.objects.get()
+    assert (cluster.run, cluster.updated_by, cluster.version) == (run, manager, 1)
+    assert cluster.max_probability == 0.95
+    assert cluster.member_key == ",".join(sorted(str(p.pk) for p in trio))
+    assert (cluster.decided_by, cluster.decided_at, cluster.decision_reason) == (None, None, "")
+    assert cluster.created_at is not None
+    assert cluster.created_at == cluster.updated_at
+    members = list(cluster.members.order_by("person_id"))
+    assert [m.person_id for m in members] == sorted(p.pk for p in trio)
+    assert {m.probability for m in members} == {0.95}
+    # Reviewing works on them like on any other row.
+    duplicate_cluster_dismiss(actor=manager, cluster=cluster, reason="Triplets.")
+    cluster.refresh_from_db()
+    assert cluster.status == ClusterStatus.NOT_DUPLICATES
+    assert cluster.version == 2
+
+
+def test_a_run_saved_by_the_system_has_no_actor(trio) -> None:
+    run = _save(None, trio)
+    assert run.started_by is None
+    assert DuplicateCluster.objects.get().updated_by is None
