@@ -7,7 +7,10 @@ one audit event per batch. As the baseline in the same run it loads a small samp
 through the row-level services a person's page uses (`person_create`, `person_identifier_add`,
 `person_address_add`: the plain ORM path, one person at a time) and prints the ratio of the rates.
 It projects the import's rate to a million rows (and, on SQLite, from this process's CPU time:
-the better figure on a busy machine, since SQLite does all its work in-process).
+the better figure on a busy machine, since SQLite does all its work in-process; on PostgreSQL it
+also prints the CPU time of the server process that served the import). It runs the command with
+`--defer-indexes`, as a first load should be run (`--no-defer-indexes` to compare); see
+docs/operations/bulk-import.md.
 
     .venv/bin/python benchmarks/people_import.py [--rows 100000] [--duplicate-rate 0]
     .venv/bin/python benchmarks/people_import.py --csv /tmp/pop1m/population.csv
@@ -50,6 +53,12 @@ def main() -> None:
     )
     parser.add_argument("--batch-size", type=int, default=None, help="Default: the command's")
     parser.add_argument(
+        "--no-defer-indexes",
+        dest="defer_indexes",
+        action="store_false",
+        help="Keep every index in place during the load (default: import-csv --defer-indexes)",
+    )
+    parser.add_argument(
         "--baseline-rows", type=int, default=300, help="Rows loaded one by one through the services"
     )
     args = parser.parse_args()
@@ -91,12 +100,16 @@ def main() -> None:
     command += ["--errors", str(errors)]
     if args.batch_size:
         command += ["--batch-size", str(args.batch_size)]
+    if args.defer_indexes:
+        command += ["--defer-indexes"]
+    server_cpu = _server_cpu()
     started, cpu = time.perf_counter(), time.process_time()
     try:
         call_command(*command, stdout=output)
     except Exception as error:  # rows refused: the run still counts, the summary says how many
         print(f"\nimport-csv: {error}", file=sys.stderr)
     imported, cpu = time.perf_counter() - started, time.process_time() - cpu
+    server_cpu = _server_cpu() - server_cpu
     people = Person.objects.count()
     keys = PersonMatchKey.objects.count()
     profiles = PersonMatchProfile.objects.count()
@@ -110,13 +123,15 @@ def main() -> None:
     baseline = time.perf_counter() - started
     rate, baseline_rate = rows / imported, len(sample) / baseline
 
-    print(f"\nbackend: {backend}, rows: {rows}, file: {path}")
+    print(f"\nbackend: {backend}, rows: {rows}, file: {path}, deferred indexes: {args.defer_indexes}")
     print(output.getvalue().strip())
     print(
         f"people loaded: {people}, profiles: {profiles}, "
         f"match keys: {keys} ({keys / max(people, 1):.1f} per person)"
     )
     print(f"import-csv:                  {rate:8.0f} rows/s  ({imported:.1f}s wall, {cpu:.1f}s CPU here)")
+    if backend == "postgresql":
+        print(f"PostgreSQL server process CPU during the import: {server_cpu:.1f}s")
     print(f"row-level services baseline: {baseline_rate:8.0f} rows/s  ({len(sample)} rows, {baseline:.1f}s)")
     print(f"ratio import / baseline:     {rate / baseline_rate:8.1f}x the rate")
     print(f"projected for 1,000,000 rows: {1_000_000 / rate / 60:.1f} minutes")
@@ -124,6 +139,23 @@ def main() -> None:
     # this process, so there the CPU time is the better estimate of an unloaded run.
     if backend == "sqlite":
         print(f"projected from CPU time:      {1_000_000 / (rows / cpu) / 60:.1f} minutes")
+
+
+def _server_cpu() -> float:
+    """User+system CPU seconds of this connection's PostgreSQL backend (it runs on this machine),
+    0 on SQLite, whose work is already in this process's CPU time."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # the server is elsewhere: its CPU is not ours to read
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _load_one(actor: Any, agency: Any, values: tuple[str, ...]) -> None:

@@ -20,6 +20,8 @@ NAME = "import-csv"
 HELP = "Load an agency's people from a CSV file; a source_id sent before updates that person."
 # With --errors, the terminal shows this many refusals and the file has them all.
 SHOWN_WITH_ERRORS_FILE = 20
+# A file this long without --defer-indexes gets a hint that the flag exists.
+DEFER_HINT_ROWS = 100_000
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,6 +43,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="The user the import is recorded as (needs the edit-people function)",
     )
     parser.add_argument("--errors", type=Path, metavar="FILE", help="Write every refused row to this CSV")
+    parser.add_argument(
+        "--defer-indexes",
+        action="store_true",
+        help=(
+            "For a large load into a small or empty index: drop the non-unique indexes of the people "
+            "tables during the load and rebuild them at the end (much faster; other users' searches "
+            "are slow meanwhile). Unique indexes stay in force. See docs/operations/bulk-import.md"
+        ),
+    )
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help=argparse.SUPPRESS)
 
 
@@ -57,6 +68,11 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
         raise CommandError(f"Cannot read {path}: {error.strerror or error}") from error
     progress = _Progress(command.stderr, total)
     report = _Report(command.stderr, options["errors"], progress)
+    if total >= DEFER_HINT_ROWS and not options["defer_indexes"]:
+        progress.status(
+            f"{total:,} rows: into a new or quiet index, --defer-indexes loads this much faster "
+            "(docs/operations/bulk-import.md)"
+        )
     try:
         with stream:
             summary = run_import(
@@ -66,6 +82,8 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
                 batch_size=options["batch_size"],
                 on_rejection=report.add,
                 on_progress=progress.update,
+                on_status=progress.status,
+                defer_indexes=options["defer_indexes"],
             )
     except ImportFileError as error:
         raise CommandError(str(error)) from error
@@ -203,5 +221,11 @@ class _Progress:
         if self.inline:
             self.out.write("")
             self.inline = False
+
+    def status(self, message: str) -> None:
+        """A step outside the batches (dropping, rebuilding an index) on its own line, timed."""
+        self.break_line()
+        self.out.write(f"[{self.seconds:7.1f}s] {message}")
+        self.out.flush()
 
     finish = break_line

@@ -1,5 +1,6 @@
 """One import run: read, validate, load in batches, report every refusal as it happens."""
 
+import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -8,9 +9,9 @@ from typing import Any, TextIO
 from safehub.accounts.models import Agency
 from safehub.platform import clock
 
-from . import bulk
+from . import bulk, indexes
 from .parsing import read_rows
-from .services import people_import_batch
+from .services import LOADED_MODELS, people_import_batch
 from .validation import ImportRow, Rejection, validate_rows
 
 # Rows per transaction. Each batch costs a commit (an fsync on SQLite), a few lookups and an audit
@@ -41,13 +42,18 @@ def run_import(
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_rejection: Callable[[Rejection], object] | None = None,
     on_progress: Callable[[int], object] | None = None,
+    on_status: Callable[[str], object] | None = None,
     today: date | None = None,
+    defer_indexes: bool = False,
 ) -> ImportSummary:
     """Import the file; `HeaderError` before anything is written if its header is not the agreed one.
 
     Each refusal is passed to `on_rejection` as soon as it is known, so a million-row file's error
     report does not wait for (or depend on) the end of the run. `on_progress` gets the number of
     rows read so far after each batch.
+
+    With `defer_indexes` the loaded tables' non-unique indexes are dropped for the load and rebuilt
+    at its end, however it ends (`indexes` says why and what stays); `on_status` hears each step.
     """
     summary = ImportSummary()
 
@@ -57,7 +63,12 @@ def run_import(
             on_rejection(rejection)
 
     validated = validate_rows(read_rows(stream), today=today or clock.today())
-    with bulk.load_settings():
+    deferring = (
+        indexes.deferred(indexes.tables_of(LOADED_MODELS), on_status=on_status)
+        if defer_indexes
+        else contextlib.nullcontext()
+    )
+    with bulk.load_settings(), deferring:
         for batch in _batches(validated, batch_size, reject, summary):
             outcome = people_import_batch(actor=actor, agency=agency, rows=batch)
             summary.created += len(outcome.created)

@@ -8,9 +8,8 @@ transaction. People the agency has sent before are rare
 and go through the row-level services, so updates keep every rule those services enforce.
 """
 
-import functools
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,12 +34,22 @@ from ..models import (
     PersonMatchProfile,
     PersonName,
 )
-from ..normalise import ProfileValues, normalise_name, normalise_sex, profile_fields, stored_keys
 from ..services import person_address_add, person_address_end, person_identifier_add, person_update
 from . import bulk
+from .derive import derive
 from .validation import ImportRow, Rejection
 
 CHANGE_REASON = "people import-csv"
+# The tables the batch loader writes (and, through `indexes.tables_of`, their history tables).
+LOADED_MODELS = (
+    Person,
+    PersonName,
+    PersonIdentifier,
+    Address,
+    PersonAddress,
+    PersonMatchKey,
+    PersonMatchProfile,
+)
 # Errors a row-level update may end in; each refuses that row only.
 _ROW_ERRORS = (ValidationError, ConflictError, PermissionRefused, Http404, DatabaseError)
 
@@ -114,27 +123,43 @@ def agency_register_for_import(*, actor: Any, code: str, kind: str) -> Agency:
     return agency
 
 
+# Values per IN (...) list: PostgreSQL takes at most 65,535 parameters in one statement and SQLite's
+# limit is a build option (32,766 by default), and a batch can name more national numbers than that.
+LOOKUP_CHUNK = 10_000
+
+
+def _chunks(values: Collection[Any]) -> Iterator[list[Any]]:
+    ordered = list(values)
+    for start in range(0, len(ordered), LOOKUP_CHUNK):
+        yield ordered[start : start + LOOKUP_CHUNK]
+
+
 def _known_source_ids(agency: Agency, source_ids: list[str]) -> dict[str, uuid.UUID]:
-    return dict(
-        PersonIdentifier.objects.filter(
-            kind=IdentifierKind.AGENCY_ID,
-            issuing_agency=agency,
-            value__in=source_ids,
-            removed_at__isnull=True,
-        ).values_list("value", "person_id")
-    )
+    known: dict[str, uuid.UUID] = {}
+    for chunk in _chunks(source_ids):
+        known.update(
+            PersonIdentifier.objects.filter(
+                kind=IdentifierKind.AGENCY_ID,
+                issuing_agency=agency,
+                value__in=chunk,
+                removed_at__isnull=True,
+            ).values_list("value", "person_id")
+        )
+    return known
 
 
 def _refuse_numbers_held(rows: list[ImportRow]) -> tuple[list[ImportRow], list[Rejection]]:
     """A national number names one person: a new row carrying one someone already holds is refused."""
     wanted = {row.nhs_number for row in rows if row.nhs_number} | {row.upn for row in rows if row.upn}
-    held = set(
-        PersonIdentifier.objects.filter(
-            kind__in=[IdentifierKind.NHS_NUMBER, IdentifierKind.UPN],
-            value__in=wanted,
-            removed_at__isnull=True,
-        ).values_list("kind", "value")
-    )
+    held: set[tuple[str, str]] = set()
+    for chunk in _chunks(wanted):
+        held.update(
+            PersonIdentifier.objects.filter(
+                kind__in=[IdentifierKind.NHS_NUMBER, IdentifierKind.UPN],
+                value__in=chunk,
+                removed_at__isnull=True,
+            ).values_list("kind", "value")
+        )
     keep, refused = [], []
     for row in rows:
         problems = [
@@ -237,11 +262,9 @@ def _create(actor: Any, agency: Agency, rows: list[ImportRow]) -> list[uuid.UUID
                     "updated_by_id": user,
                 }
             )
-        values = _profile(row)
-        profiles.append({"person_id": person_id, **profile_fields(values)})
-        keys.extend(
-            {"person_id": person_id, "kind": kind, "value": value} for kind, value in stored_keys(values)
-        )
+        profile, row_keys = derive(row)
+        profiles.append({"person_id": person_id, **profile})
+        keys.extend({"person_id": person_id, "kind": kind, "value": value} for kind, value in row_keys)
     bulk.insert(Person, people, **history)
     bulk.insert(PersonName, names, **history)
     bulk.insert(PersonIdentifier, held, **history)
@@ -253,31 +276,6 @@ def _create(actor: Any, agency: Agency, rows: list[ImportRow]) -> list[uuid.UUID
 
 def _hex(pk: Any) -> str:
     return pk.hex if isinstance(pk, uuid.UUID) else str(pk)
-
-
-def _profile(row: ImportRow) -> ProfileValues:
-    """What `person_profile_values` derives for a person holding exactly this row's data.
-
-    The row was validated (postcode, NHS number and UPN are already in their one spelling), so only
-    the names and the postcode's form are normalised here; `normalise_name` and the phonetic codes
-    are memoised, and names repeat across thousands of rows. A test holds the profile and keys equal
-    to the row-level services'.
-    """
-    return ProfileValues(
-        given_names=_names(row.given_name),
-        family_names=_names(row.family_name),
-        date_of_birth=row.date_of_birth,
-        sex=normalise_sex(row.sex),
-        postcodes=(row.postcode.replace(" ", ""),) if row.postcode and row.address_line else (),
-        nhs_number=row.nhs_number,
-        upns=(row.upn,) if row.upn else (),
-    )
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _names(name: str) -> tuple[str, ...]:
-    normalised = normalise_name(name)
-    return (normalised,) if normalised else ()
 
 
 def _address_key(row: ImportRow) -> tuple[str, str]:
@@ -295,11 +293,13 @@ def _addresses(actor: Any, rows: list[ImportRow], *, now: Any) -> dict[tuple[str
     wanted = {_address_key(row): row for row in rows if row.address_line}
     found: dict[tuple[str, str], Any] = {}
     postcodes = {postcode for postcode, _ in wanted if postcode}
-    known = Address.objects.filter(postcode__in=postcodes, line_2="", line_3="").order_by("created_at", "id")
-    for address_id, postcode, line_1 in known.values_list("id", "postcode", "line_1"):
-        key = (postcode, " ".join(line_1.split()).casefold())
-        if key in wanted:
-            found.setdefault(key, address_id)
+    for chunk in _chunks(postcodes):
+        known = Address.objects.filter(postcode__in=chunk, line_2="", line_3="").order_by("created_at", "id")
+        # A postcode falls in one chunk only, so "the oldest address wins" holds across chunks.
+        for address_id, postcode, line_1 in known.values_list("id", "postcode", "line_1"):
+            key = (postcode, " ".join(line_1.split()).casefold())
+            if key in wanted:
+                found.setdefault(key, address_id)
     missing = [key for key in wanted if key not in found]
     new = dict(zip(missing, bulk.new_ids(len(missing)), strict=True))
     bulk.insert(

@@ -271,14 +271,14 @@ def test_a_new_row_with_a_national_number_someone_holds_is_refused(importer: Any
 def test_a_failing_batch_is_rolled_back_whole_and_its_rows_reported_while_other_batches_stand(
     importer: Any, agency: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_profile = import_services._profile
+    real_derive = import_services.derive
 
-    def failing_profile(r: ImportRow) -> ProfileValues:
+    def failing_derive(r: ImportRow) -> Any:
         if r.source_id == "A3":
             raise RuntimeError("disk full")
-        return real_profile(r)
+        return real_derive(r)
 
-    monkeypatch.setattr(import_services, "_profile", failing_profile)
+    monkeypatch.setattr(import_services, "derive", failing_derive)
     before = AuditEvent.objects.count()
     summary = _import(
         [row(f"A{n}", given_name=f"N{'x' * n}") for n in range(1, 6)],
