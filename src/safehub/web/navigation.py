@@ -4,11 +4,13 @@ Entries point at routes other apps provide. A route that is not (yet) in the URL
 out rather than breaking every page, so the navigation only ever offers what exists.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
+from safehub.access.services.access_request import REQUESTER_ROLES
 from safehub.accounts.constants import Capability
 
 
@@ -19,7 +21,16 @@ class NavItem:
     active: bool
 
 
-_ITEMS: list[tuple[str, str, str | None]] = [
+# The capability an entry needs, or a rule on the user where no capability says it (only MASH
+# roles ask for access to a restricted record that matched, so only they have requests to follow).
+_Gate = str | Callable[[Any], bool] | None
+
+
+def _asks_for_access(user: Any) -> bool:
+    return getattr(user, "role", None) in REQUESTER_ROLES
+
+
+_ITEMS: list[tuple[str, str, _Gate]] = [
     ("Home", "web:home", None),
     ("People", "people:search", Capability.VIEW_PEOPLE),
     ("Alerts", "people:alerts", Capability.VIEW_PEOPLE),
@@ -31,6 +42,7 @@ _ITEMS: list[tuple[str, str, str | None]] = [
     ("Restricted records", "access:restriction_list", Capability.MANAGE_GRANTS),
     ("Grants to approve", "access:grant_pending_list", Capability.APPROVE_GRANTS),
     ("Access requests", "access:access_request_queue", Capability.MANAGE_GRANTS),
+    ("Your access requests", "access:access_requests_mine", _asks_for_access),
     ("Audit", "audit:event_list", Capability.VIEW_AUDIT),
 ]
 
@@ -46,8 +58,10 @@ def navigation_for(user: Any, path: str) -> list[NavItem]:
     if user is None or not user.is_authenticated:
         return []
     items = []
-    for label, name, capability in _ITEMS:
-        if capability is not None and not user.has_capability(capability):
+    for label, name, gate in _ITEMS:
+        if callable(gate) and not gate(user):
+            continue
+        if isinstance(gate, str) and not user.has_capability(gate):
             continue
         url = url_or_none(name)
         if url is None:

@@ -64,6 +64,16 @@ def test_navigation_follows_capabilities(make_user) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("role", list(Role))
+def test_only_mash_roles_are_offered_their_access_requests(make_user, role) -> None:
+    items = {item.label: item.url for item in navigation_for(make_user(role), "/")}
+    mash = role in (Role.MASH_MANAGER, Role.MASH_SOCIAL_WORKER)
+    assert ("Your access requests" in items) == mash
+    if mash:
+        assert items["Your access requests"] == url_or_none("access:access_requests_mine")
+
+
+@pytest.mark.django_db
 def test_missing_route_is_skipped_not_a_crash(make_user, monkeypatch) -> None:
     monkeypatch.setattr(navigation, "_ITEMS", [*navigation._ITEMS, ("Nowhere", "nowhere:missing", None)])
     items = navigation_for(make_user(Role.SOCIAL_WORKER), "/")
