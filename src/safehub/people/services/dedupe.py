@@ -11,7 +11,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
 
 from safehub.accounts.constants import Capability
 from safehub.audit.constants import Verb
@@ -103,26 +102,32 @@ def dedupe_run_save(
                 continue
             cluster_id = uuid.uuid4()
             cluster_rows.append(
-                {"id": cluster_id, "member_key": key, "max_probability": max(p for _, p in members)}
+                {
+                    "id": cluster_id,
+                    "run_id": run.pk,
+                    "member_key": key,
+                    "max_probability": max(p for _, p in members),
+                    "updated_by_id": actor.pk if actor is not None else None,
+                }
             )
             member_rows.extend(
-                {"id": uuid.uuid4(), "cluster": cluster_id, "person": person_id, "probability": p}
+                {
+                    "id": uuid.uuid4(),
+                    "cluster_id": cluster_id,
+                    "person_id": _uuid(person_id),
+                    "probability": p,
+                }
                 for person_id, p in members
             )
-        _insert(
-            DuplicateCluster,
-            cluster_rows,
-            run=run.pk,
-            updated_by=actor.pk if actor is not None else None,
-            status=ClusterStatus.OPEN,
-            version=1,
-            decision_reason="",
-            decided_by=None,
-            decided_at=None,
-            created_at=now,
-            updated_at=now,
-        )
-        _insert(DuplicateClusterMember, member_rows, created_at=now, updated_at=now)
+        # The import's bulk loader: one statement per table instead of `bulk_create`, which took
+        # 68 s for 131k clusters and their members on SQLite (16 s this way); its 256 MB SQLite page
+        # cache because random UUID keys land all over the tables' indexes. Imported here: the
+        # import package imports these services.
+        from ..imports import bulk
+
+        with bulk.load_settings():
+            bulk.insert(DuplicateCluster, cluster_rows, now=now)
+            bulk.insert(DuplicateClusterMember, member_rows, now=now)
         run.clusters_queued = len(cluster_rows)
         run.save(update_fields=["clusters_queued", "updated_at"])
         record_event(
@@ -135,46 +140,9 @@ def dedupe_run_save(
     return run
 
 
-def _insert(model: type[Model], rows: list[dict[str, Any]], **same: Any) -> None:
-    """Insert plain rows with one prepared statement (`executemany`), for a queue of 100k+ clusters.
-
-    `bulk_create` took 68 s for 131k clusters and their 262k members on SQLite (building and
-    preparing every model instance, in 999-parameter batches); this takes 16 s. Each value still
-    goes through its field's own database preparation (`same` values once for every row), so what
-    is stored is what `save()` would store. Every column is named: `same` must cover the model's
-    other concrete fields, or the insert fails rather than guessing.
-    """
-    if not rows:
-        return
-    meta = model._meta
-    varying = list(rows[0])
-    by_name = {field.name: field for field in meta.concrete_fields}
-    missing = set(by_name) - {*varying, *same}
-    if missing:
-        raise ValueError(f"{meta.label}: no value given for {', '.join(sorted(missing))}")
-    fields = [by_name[name] for name in (*varying, *same)]
-    db = transaction.get_connection()  # the connection itself: the proxy costs a lookup per value
-    constants = tuple(field.get_db_prep_save(same[field.name], db) for field in fields[len(varying) :])
-    prepare = [field.get_db_prep_save for field in fields[: len(varying)]]
-    quote = db.ops.quote_name
-    columns = ", ".join(quote(str(field.column)) for field in fields)  # concrete: never None
-    placeholders = ", ".join(["%s"] * len(fields))
-    # Table and column names come from the model's own metadata, never from input.
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608  # nosec B608
-    # The bulk loader's 256 MB SQLite page cache: random UUID keys land all over the tables' nine
-    # indexes (measured for 131k clusters: 30 s with the default 2 MB cache, 16 s with this).
-    # Imported here: the import package imports these services.
-    from ..imports.bulk import load_settings
-
-    with load_settings(), db.cursor() as cursor:
-        for chunk in _chunks(rows, 5000):
-            cursor.executemany(
-                sql,
-                [
-                    (*(prep(row[name], db) for prep, name in zip(prepare, varying, strict=True)), *constants)
-                    for row in chunk
-                ],
-            )
+def _uuid(value: Any) -> uuid.UUID:
+    """Splink hands ids back as text; the bulk loader stores a UUID in each database's own form."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
 def dedupe_run_failed(*, actor: Any, threshold: float, started_at: datetime, error: str) -> DedupeRun:
