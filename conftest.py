@@ -80,3 +80,30 @@ def _audit_trail_flushable(request: pytest.FixtureRequest) -> Any:
     if transactional:
         triggers.remove(connection)
         _audit_triggers_lifted = True
+
+
+_CODE_ROWS: dict[str, list[dict[str, Any]]] = {}
+
+
+@pytest.fixture
+def code_lists(db: Any) -> None:
+    """The real statutory code lists (../shared/reference), as `sync_reference_data` loads them.
+
+    The first test loads them through the real sync; later tests copy the rows it made, which
+    takes a tenth of the time (many front door tests need the CIN referral sources).
+    """
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from safehub.platform import clock
+    from safehub.reference_data.models import Code, CodeList
+    from safehub.reference_data.services import reference_data_sync
+
+    if _CODE_ROWS:
+        CodeList.objects.bulk_create(CodeList(**row) for row in _CODE_ROWS["lists"])
+        Code.objects.bulk_create(Code(**row) for row in _CODE_ROWS["codes"])
+        return
+    reference_data_sync(source_dir=Path(settings.SAFEHUB_REFERENCE_DIR), today=clock.today())
+    _CODE_ROWS["lists"] = list(CodeList.objects.values())
+    _CODE_ROWS["codes"] = list(Code.objects.values())

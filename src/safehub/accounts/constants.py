@@ -62,6 +62,14 @@ class Capability(models.TextChoices):
     MANAGE_GRANTS = "manage_grants", "Restrict records and grant access"
     APPROVE_GRANTS = "approve_grants", "Approve sealed-record grants"
     MERGE_PEOPLE = "merge_people", "Review duplicates and merge people"
+    VIEW_CONTACTS = "view_contacts", "See the MASH queue and contacts"
+    RECORD_CONTACTS = "record_contacts", "Record contacts and request information from partners"
+    SCREEN_CONTACTS = "screen_contacts", "Set RAG ratings and decide what to share"
+    AUTHORISE_DECISIONS = "authorise_decisions", "Authorise MASH decisions"
+    MANAGE_CLOCKS = "manage_clocks", "Set the MASH clocks"
+    ANSWER_REQUESTS = "answer_requests", "Answer information requests for your agency"
+    SUBMIT_REFERRALS = "submit_referrals", "Submit referrals through the portal and follow them"
+    VIEW_MASH_DASHBOARD = "view_mash_dashboard", "See the MASH dashboard"
 
 
 # Roles whose work is case work inside children's services: they see unrestricted people.
@@ -82,11 +90,27 @@ PRIVILEGED_ROLES = frozenset({Role.SYSADMIN, Role.IG_OFFICER})
 C = Capability
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.MASH_MANAGER: frozenset(
-        {C.VIEW_PEOPLE, C.EDIT_PEOPLE, C.VIEW_ACCESS_LOG, C.BREAK_GLASS, C.MERGE_PEOPLE}
+        {
+            C.VIEW_PEOPLE,
+            C.EDIT_PEOPLE,
+            C.VIEW_ACCESS_LOG,
+            C.BREAK_GLASS,
+            C.MERGE_PEOPLE,
+            C.VIEW_CONTACTS,
+            C.RECORD_CONTACTS,
+            C.SCREEN_CONTACTS,
+            C.AUTHORISE_DECISIONS,
+            C.MANAGE_CLOCKS,
+            C.VIEW_MASH_DASHBOARD,
+        }
     ),
-    Role.MASH_SOCIAL_WORKER: frozenset({C.VIEW_PEOPLE, C.EDIT_PEOPLE, C.BREAK_GLASS}),
-    Role.MASH_PARTNER: frozenset(),
-    Role.REFERRER: frozenset(),
+    Role.MASH_SOCIAL_WORKER: frozenset(
+        {C.VIEW_PEOPLE, C.EDIT_PEOPLE, C.BREAK_GLASS, C.VIEW_CONTACTS, C.RECORD_CONTACTS}
+    ),
+    # A partner officer sees only the requests addressed to their agency (issue 4, item 5).
+    Role.MASH_PARTNER: frozenset({C.ANSWER_REQUESTS}),
+    # A referring professional sees only what they submitted, in the portal (issue 4, item 2).
+    Role.REFERRER: frozenset({C.SUBMIT_REFERRALS}),
     Role.EARLY_HELP: frozenset({C.VIEW_PEOPLE, C.EDIT_PEOPLE}),
     Role.SOCIAL_WORKER: frozenset({C.VIEW_PEOPLE, C.EDIT_PEOPLE, C.BREAK_GLASS}),
     # Managers decide merges: a wrong merge hides one child inside another's record (T16).
@@ -94,8 +118,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         {C.VIEW_PEOPLE, C.EDIT_PEOPLE, C.VIEW_ACCESS_LOG, C.BREAK_GLASS, C.MERGE_PEOPLE}
     ),
     Role.IRO: frozenset({C.VIEW_PEOPLE, C.BREAK_GLASS}),
-    Role.PERFORMANCE_ANALYST: frozenset(),
-    Role.PARTNERSHIP_MANAGER: frozenset(),
+    # Aggregates only: the dashboard shows counts, never a child (R22).
+    Role.PERFORMANCE_ANALYST: frozenset({C.VIEW_MASH_DASHBOARD}),
+    Role.PARTNERSHIP_MANAGER: frozenset({C.VIEW_MASH_DASHBOARD}),
     Role.IG_OFFICER: frozenset(
         {
             C.VIEW_ACCESS_LOG,

@@ -24,6 +24,8 @@ class Scope(models.TextChoices):
     ME_READ = "me:read", "See who the key acts as"
     PEOPLE_READ = "people:read", "Search and view people"
     PEOPLE_WRITE = "people:write", "Record and change people"
+    CONTACTS_WRITE = "contacts:write", "Send contacts (referrals, notifications) to the MASH"
+    CONTACTS_READ = "contacts:read", "Follow the status of contacts this key sent"
 
 
 class KeyStatus(models.TextChoices):

@@ -8,7 +8,7 @@ calendar from the LocalClosure table first.
 """
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -147,6 +147,22 @@ def calendar() -> WorkingCalendar:
     for day, kind in LocalClosure.objects.values_list("date", "kind"):
         (openings if kind == LocalClosure.Kind.OPENING else closures).append(day)
     return WorkingCalendar(closures, openings)
+
+
+# Apps above platform that store due times computed from the calendar (the MASH clocks) register
+# here to recompute them when a closure or opening is added or removed (ADR 0003).
+_change_listeners: list[Callable[[], object]] = []
+
+
+def on_calendar_change(listener: Callable[[], object]) -> None:
+    if listener not in _change_listeners:
+        _change_listeners.append(listener)
+
+
+def calendar_changed() -> None:
+    """Tell the listeners; called by the closure services after their change commits."""
+    for listener in _change_listeners:
+        listener()
 
 
 def add_working_days(start: date, days: int) -> date:

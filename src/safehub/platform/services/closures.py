@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from .. import auditing, clock
-from ..calendar import WorkingCalendar, bank_holiday_name
+from ..calendar import WorkingCalendar, bank_holiday_name, calendar_changed
 from ..errors import PermissionRefused
 from ..models import LocalClosure
 from ..models.calendar import DUPLICATE_DATE_MESSAGE
@@ -35,6 +35,7 @@ def local_closure_create(
             closure.full_clean()
             closure.save()
             auditing.record(actor=actor, verb="create", target=closure, reason=closure.reason)
+            transaction.on_commit(calendar_changed)
     except IntegrityError as exc:
         # Two administrators adding the same date at once: the unique index decides.
         raise ValidationError({"date": DUPLICATE_DATE_MESSAGE}) from exc
@@ -56,6 +57,7 @@ def local_closure_delete(*, actor: Any, closure: LocalClosure) -> None:
             reason=f"{closure.get_kind_display()} on {closure.date.isoformat()}: {closure.reason}",
         )
         closure.delete()
+        transaction.on_commit(calendar_changed)
 
 
 def _check(actor: Any) -> None:
