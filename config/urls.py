@@ -12,6 +12,12 @@ urlpatterns = [
     path("admin/", include("safehub.accounts.web.urls")),
     path("calendar/", include("safehub.platform.web.urls")),
     path("people/", include("safehub.people.web.urls")),
+    path("mash/sharing/", include("safehub.front_door.web.sharing_urls")),
+    path("mash/decisions/", include("safehub.front_door.web.decision_urls")),
+    path("mash/dashboard/", include("safehub.front_door.web.dashboard_urls")),
+    path("mash/", include("safehub.front_door.web.urls")),
+    path("partner/", include("safehub.front_door.web.partner_urls")),
+    path("portal/", include("safehub.front_door.web.portal_urls")),
 ]
 
 handler400 = "safehub.web.views.errors.bad_request"

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "safehub.access",
     "safehub.reference_data",
     "safehub.people",
+    "safehub.front_door",
     "safehub.web",
     "safehub.api",
     "safehub.demo",
@@ -249,6 +250,10 @@ SPECTACULAR_SETTINGS = {
         "RelationshipKindEnum": "safehub.people.constants.RelationshipKind",
         "StoredRelationshipKindEnum": "safehub.people.constants.STORED_RELATIONSHIP_CHOICES",
         "RiskFlagKindEnum": "safehub.people.constants.RiskFlagKind",
+        "SexEnum": "safehub.people.constants.Sex",
+        "ContactKindEnum": "safehub.api.serializers.contacts.CONTACT_KINDS",
+        "ContactSexEnum": "safehub.api.serializers.contacts.CONTACT_SEXES",
+        "ContactTrackingStatusEnum": "safehub.api.serializers.contacts.TRACKING_STATUSES",
     },
 }
 

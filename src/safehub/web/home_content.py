@@ -28,6 +28,57 @@ class Section:
 # (section heading, [(label, description, route name, capability or None)])
 _SECTIONS: list[tuple[str, list[tuple[str, str, str, str | None]]]] = [
     (
+        "Front door (MASH)",
+        [
+            (
+                "MASH queue",
+                "Open contacts, the one nearest to breaching its clock first.",
+                "front_door:queue",
+                Capability.VIEW_CONTACTS,
+            ),
+            (
+                "Record a contact",
+                "Record a concern about a child received by phone, email or another route.",
+                "front_door:contact_new",
+                Capability.RECORD_CONTACTS,
+            ),
+            (
+                "MASH clock settings",
+                "Set how long screening, decisions and partners' answers may take.",
+                "front_door:clocks",
+                Capability.MANAGE_CLOCKS,
+            ),
+            (
+                "MASH dashboard",
+                "Volumes, RAG mix, timeliness and outcomes by week and month.",
+                "front_door_dashboard:dashboard",
+                Capability.VIEW_MASH_DASHBOARD,
+            ),
+        ],
+    ),
+    (
+        "Referrals",
+        [
+            (
+                "Make a referral",
+                "Tell children's services about a concern and follow what happens next.",
+                "portal:home",
+                Capability.SUBMIT_REFERRALS,
+            ),
+        ],
+    ),
+    (
+        "Information requests",
+        [
+            (
+                "Information requests for your agency",
+                "Answer the MASH's requests for what your agency knows.",
+                "partner:inbox",
+                Capability.ANSWER_REQUESTS,
+            ),
+        ],
+    ),
+    (
         "Children and families",
         [
             (
@@ -105,8 +156,10 @@ _ACCOUNT_TASKS: list[tuple[str, str, str]] = [
 _INTRODUCTIONS = {
     Role.SYSADMIN: "Set up who can use Safehub and what they can do.",
     Role.IG_OFFICER: "Check that records are used lawfully and that emergency access was justified.",
-    Role.MASH_PARTNER: "Safehub is where the council's children's services keep their records.",
-    Role.REFERRER: "Safehub is where the council's children's services keep their records.",
+    Role.MASH_MANAGER: "Screen new contacts, keep the hub within its clocks and authorise decisions.",
+    Role.MASH_SOCIAL_WORKER: "Record contacts, gather what partners know and propose a decision.",
+    Role.MASH_PARTNER: "Answer the MASH's requests for what your agency knows about a child or family.",
+    Role.REFERRER: "Tell the council's children's services about a concern and follow what happens next.",
     Role.PERFORMANCE_ANALYST: "Safehub is where the council's children's services keep their records.",
     Role.PARTNERSHIP_MANAGER: "Safehub is where the council's children's services keep their records.",
 }

@@ -32,6 +32,10 @@ def _asks_for_access(user: Any) -> bool:
 
 _ITEMS: list[tuple[str, str, _Gate]] = [
     ("Home", "web:home", None),
+    ("MASH queue", "front_door:queue", Capability.VIEW_CONTACTS),
+    ("Referrals", "portal:home", Capability.SUBMIT_REFERRALS),
+    ("Information requests", "partner:inbox", Capability.ANSWER_REQUESTS),
+    ("MASH dashboard", "front_door_dashboard:dashboard", Capability.VIEW_MASH_DASHBOARD),
     ("People", "people:search", Capability.VIEW_PEOPLE),
     ("Alerts", "people:alerts", Capability.VIEW_PEOPLE),
     ("Possible duplicates", "people:duplicates", Capability.MERGE_PEOPLE),

@@ -24,11 +24,20 @@ def test_every_role_has_a_home_page_whose_links_resolve(signed_in, role) -> None
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", [Role.MASH_PARTNER, Role.REFERRER, Role.PERFORMANCE_ANALYST])
-def test_partners_get_a_what_you_can_do_panel(signed_in, role) -> None:
+@pytest.mark.parametrize(
+    ("role", "task"),
+    [
+        (Role.MASH_PARTNER, "partner:inbox"),
+        (Role.REFERRER, "portal:home"),
+        (Role.PERFORMANCE_ANALYST, "front_door_dashboard:dashboard"),
+    ],
+)
+def test_partners_land_on_their_own_task(signed_in, role, task) -> None:
+    """Partner roles see the one thing they do here, and not the "nothing for you yet" panel."""
     body = signed_in(role).get("/").content.decode()
-    assert "What you can do here" in body
-    assert "call 999" in body
+    assert f'href="{url_or_none(task)}"' in body
+    assert "What you can do here" not in body
+    assert 'href="/mash/"' not in body
 
 
 @pytest.mark.django_db

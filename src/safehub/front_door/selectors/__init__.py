@@ -1,0 +1,1 @@
+"""Reads of the front door, each starting from its policy's scope."""
