@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from .views.contacts import ContactCollectionView, ContactStatusView
 from .views.match import PersonMatchView
 from .views.me import MeView
 from .views.people import PERSON_PART_ROUTES, PersonCollectionView, PersonDetailView, PersonSearchView
@@ -17,4 +18,6 @@ urlpatterns = [
     path("people/match", PersonMatchView.as_view(), name="person-match"),
     path("people/<uuid:id>/", PersonDetailView.as_view(), name="person-detail"),
     *PERSON_PART_ROUTES,
+    path("contacts", ContactCollectionView.as_view(), name="contact-create"),
+    path("contacts/<slug:reference>/status", ContactStatusView.as_view(), name="contact-status"),
 ]

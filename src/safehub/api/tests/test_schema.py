@@ -54,6 +54,8 @@ def test_the_schema_is_valid_openapi_with_the_error_format_everywhere(session_cl
         ("/api/v1/people/{id}/", "get"),
         ("/api/v1/people/{id}/", "patch"),
         *((f"/api/v1/people/{{id}}/{part}/", "post") for part in PERSON_PARTS),
+        ("/api/v1/contacts", "post"),
+        ("/api/v1/contacts/{reference}/status", "get"),
     }
     for path, method, op in operations:
         errors = {code: r for code, r in op["responses"].items() if code.startswith(("4", "5"))}
