@@ -8,11 +8,12 @@ import pytest
 from safehub.access.constants import GrantStatus, Level
 from safehub.accounts.constants import Role
 
+from .front_door_world import front_door_world
 from .people_world import people_world
 
 
 @pytest.fixture
-def world(db: Any, make_user: Any) -> dict[str, Any]:
+def world(db: Any, make_user: Any, code_lists: Any) -> dict[str, Any]:
     from safehub.access.tests.factories import make_break_glass, make_grant, make_person, restrict
     from safehub.accounts.tests.factories import AgencyFactory, TeamFactory
     from safehub.api.tests.factories import api_key
@@ -39,4 +40,5 @@ def world(db: Any, make_user: Any) -> dict[str, Any]:
         "api_key": key,
     }
     world.update(people_world(world, make_user))
+    world.update(front_door_world(world, make_user))
     return world
