@@ -14,7 +14,7 @@ from safehub.platform.errors import NotFoundOrForbidden
 
 from ..clocks import forecast, next_clock_name
 from ..constants import CHILD_ROLES, OPEN_STATUSES, RequestStatus
-from ..models import Contact, ContactSubject
+from ..models import Contact, ContactSubject, InformationRequest, IntakeAlert
 from ..policies import contact_policy
 
 QUEUE_PAGE = 100
@@ -72,8 +72,8 @@ def contact_queue(
 ) -> list[QueueRow]:
     """The open contacts, the one nearest to (or furthest past) its breach first.
 
-    Three queries whatever the size of the hub: the contacts with their counts, their children,
-    and the audit row. The sort is on the stored `next_due_at` (ADR 0003).
+    A fixed handful of queries whatever the size of the hub: the contacts, their children, the
+    counts of alerts and open requests, and the audit row. The sort is on the stored `next_due_at` (ADR 0003).
     """
     now = clock.now()
     children = Prefetch(
@@ -84,26 +84,65 @@ def contact_queue(
     contacts = list(
         _open(actor, status, rag)
         .select_related("referrer_agency")
-        .annotate(
-            alert_count=Count("intake_alerts", distinct=True),
-            open_request_count=Count(
-                "requests", filter=Q(requests__status=RequestStatus.OPEN), distinct=True
-            ),
-        )
         .prefetch_related(children)
         .order_by("next_due_at", "received_at")[offset : offset + limit]
     )
+    # Counted for the page's ids only: an aggregate over the whole join would make SQLite group
+    # every contact, decided ones included, instead of walking the queue index.
+    ids = [c.pk for c in contacts]
+    alerts = _counts(IntakeAlert.objects.filter(contact_id__in=ids))
+    requests = _counts(InformationRequest.objects.filter(contact_id__in=ids, status=RequestStatus.OPEN))
     record_event(
         actor=actor,
         verb=Verb.LIST,
         object_type=contact_policy.object_type,
         section="queue",
-        result_ids=[c.pk for c in contacts],
+        result_ids=ids,
     )
-    return [_row(contact, now) for contact in contacts]
+    return [_row(c, now, alerts.get(c.pk, 0), requests.get(c.pk, 0)) for c in contacts]
 
 
-def _row(contact: Any, now: datetime) -> QueueRow:
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[QueueRow]
+    total: int
+    number: int
+    pages: int
+    first: int
+    last: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def contact_queue_page(*, actor: Any, status: str = "", rag: str = "", page: int = 1) -> QueuePage:
+    """One page of the queue, and where it sits in the whole: a hub with 2,000 open contacts
+    must be able to reach the 101st, and the caption must not claim there are only 100."""
+    total = _open(actor, status, rag).count()
+    pages = max(1, -(-total // QUEUE_PAGE))
+    number = min(max(1, page), pages)
+    offset = (number - 1) * QUEUE_PAGE
+    rows = contact_queue(actor=actor, status=status, rag=rag, limit=QUEUE_PAGE, offset=offset)
+    return QueuePage(
+        rows=rows,
+        total=total,
+        number=number,
+        pages=pages,
+        first=offset + 1 if rows else 0,
+        last=offset + len(rows),
+    )
+
+
+def _counts(qs: QuerySet[Any]) -> dict[Any, int]:
+    return dict(qs.order_by().values("contact_id").annotate(n=Count("pk")).values_list("contact_id", "n"))
+
+
+def _row(contact: Any, now: datetime, alerts: int, open_requests: int) -> QueueRow:
     due = contact.next_due_at
     return QueueRow(
         contact=contact,
@@ -112,8 +151,8 @@ def _row(contact: Any, now: datetime) -> QueueRow:
         forecast=forecast(due, now),
         overdue=due is not None and due < now,
         due_soon=due is not None and now <= due < now + DUE_SOON,
-        alerts=contact.alert_count,
-        open_requests=contact.open_request_count,
+        alerts=alerts,
+        open_requests=open_requests,
     )
 
 

@@ -31,6 +31,7 @@ from ..constants import (
     Channel,
     ConcernCategory,
     ConsentStatus,
+    ContactStatus,
     LawfulBasis,
 )
 from ..models import Contact, ContactConcern, ContactSequence, ContactSubject
@@ -198,13 +199,15 @@ def contact_create(
 
 
 def contact_subject_add(*, actor: Any, contact: Contact, subject: SubjectInput) -> ContactSubject:
-    """Add a person the contact turns out to concern (a sibling, a new partner)."""
+    """Add a person the contact turns out to concern (a sibling, a new partner), while it is open
+    and before a decision is put to the manager: the handover takes the people as authorised."""
     contact_policy.check(actor, "change", contact)
     errors: dict[str, list[str]] = {}
     [(role, details, person)] = _clean_subjects(actor, [subject], errors, prefix="subject")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        _lock_changeable(contact)
         if person is not None and ContactSubject.objects.filter(contact=contact, person=person).exists():
             raise ValidationError({"person": "This person is already in the contact."})
         row = ContactSubject(
@@ -234,6 +237,11 @@ def contact_subject_link(
     if (person is None) == (not create):
         raise TypeError("Give the person found, or create=True, not both.")
     with transaction.atomic():
+        _lock_changeable(contact)
+        # Locked and re-read: a double click on "create" must not make two records of one child.
+        current = ContactSubject.objects.select_for_update().get(pk=subject.pk)
+        if current.person_id is not None:
+            raise ValidationError({"person": "This person is already linked to a record."})
         if person is None:
             try:
                 person = person_create(actor=actor, **person_fields(subject.role, subject.details))
@@ -252,6 +260,15 @@ def contact_subject_link(
         record_event(actor=actor, verb=Verb.UPDATE, target=contact, section="subjects")
         intake_alerts_raise(actor=actor, contact=contact)
     return subject
+
+
+def _lock_changeable(contact: Contact) -> Contact:
+    """Lock the contact and refuse once it is decided or awaiting authorisation (the people in a
+    decision are the ones the manager saw)."""
+    current = Contact.objects.select_for_update().get(pk=contact.pk)
+    if current.status not in (ContactStatus.AWAITING_SCREENING, ContactStatus.IN_PROGRESS):
+        raise ValidationError("People can only be added or linked before a decision is put to the manager.")
+    return current
 
 
 def _clean_subjects(

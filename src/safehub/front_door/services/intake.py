@@ -87,7 +87,10 @@ def _contact_history_alerts(contact: Contact, child: Person) -> list[IntakeAlert
                 contact,
                 IntakeAlertKind.REPEAT_CONTACT,
                 child,
-                f"This is contact number {len(earlier)} about this child in the last 12 months.",
+                # "At least": the count includes contacts the reader may be restricted from, and
+                # must not reveal how many there are (R22); the pattern still must not be missed.
+                f"At least {REPEAT_CONTACT_THRESHOLD} contacts about this child in the last 12 months: "
+                "look at the pattern, not only this concern.",
             )
         )
     recent_start = contact.received_at - timedelta(days=MULTI_AGENCY_WINDOW_DAYS)

@@ -55,11 +55,13 @@ def rag_set(*, actor: Any, contact: Contact, rag: str, expected_version: int, re
             due_at=contact.rag_due_at,
         )
         requests_recompute_due(contact, clocks)
+        # The reason is kept on the rating, where the MASH reads it; the audit trail gets a fixed
+        # code, never free text that may name people (R27).
         record_event(
             actor=actor,
             verb=Verb.UPDATE,
             target=contact,
             section="rag",
-            reason=reason.strip() or f"Rated {rag}",
+            reason=f"{previous or 'unrated'} to {rag}",
         )
     return contact

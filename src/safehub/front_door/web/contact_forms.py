@@ -381,8 +381,12 @@ class QueueFilterForm(forms.Form):
     rag = forms.ChoiceField(
         label="RAG rating", required=False, choices=[("", "Any"), *Rag.choices, ("none", "Not rated")]
     )
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def filters(self) -> dict[str, str]:
         if not self.is_valid():
             return {"status": "", "rag": ""}
         return {"status": self.cleaned_data["status"], "rag": self.cleaned_data["rag"]}
+
+    def page_number(self) -> int:
+        return (self.cleaned_data.get("page") or 1) if self.is_bound and self.is_valid() else 1

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safehub.accounts.constants import Capability
+from safehub.people.policies import person_policy
 from safehub.people.selectors import person_get
 from safehub.people.services.match import person_match
 from safehub.platform import clock
@@ -83,18 +84,19 @@ def contact_new(request: HttpRequest) -> HttpResponse:
     return render(request, "front_door/contact/form.html", {"form": form})
 
 
-def _subject_rows(contact: Contact, can_change: bool) -> list[dict[str, Any]]:
-    rows = []
-    for subject in contact.subjects.all():
-        rows.append(
-            {
-                "subject": subject,
-                "name": presenters.subject_name(subject),
-                "described": presenters.described_rows(subject.details),
-                "can_match": can_change and subject.person_id is None,
-            }
-        )
-    return rows
+def _subject_rows(actor: Any, contact: Contact, can_change: bool) -> list[dict[str, Any]]:
+    subjects = list(contact.subjects.select_related("person"))
+    visible = {p.pk for p in person_policy.visible(actor, [s.person_id for s in subjects if s.person_id])}
+    return [
+        {
+            "subject": subject,
+            "name": presenters.subject_name(subject, visible),
+            "described": presenters.described_rows(subject.details),
+            "can_match": can_change and subject.person_id is None,
+            "record_visible": subject.person_id in visible,
+        }
+        for subject in subjects
+    ]
 
 
 @capability_required(Capability.VIEW_CONTACTS)
@@ -112,7 +114,7 @@ def contact_detail(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
         "referrer": presenters.referrer_rows(contact),
         "referral_source": code_label(REFERRAL_SOURCE_LIST, contact.referral_source),
         "concerns": [c.get_category_display() for c in contact.concerns.all()],
-        "subjects": _subject_rows(contact, can_change),
+        "subjects": _subject_rows(actor, contact, can_change),
         "ratings": presenters.rating_rows(list(contact.ratings.all())),
         "intake": intake_for(actor=actor, contact=contact),
         "can_change": can_change,
@@ -193,11 +195,16 @@ def subject_match(request: HttpRequest, id: uuid.UUID, subject_id: uuid.UUID) ->
         elif action == "link":
             person = person_get(actor=actor, id=_uuid(request.POST.get("person", "")))
             contact_subject_link(actor=actor, subject=subject, person=person)
-            messages.success(request, f"{presenters.subject_name(subject)} is linked to their record.")
+            messages.success(
+                request, f"{presenters.subject_name(subject, {person.pk})} is linked to their record."
+            )
             return redirect("front_door:contact", id=contact.pk)
         elif action == "create":
             contact_subject_link(actor=actor, subject=subject, create=True)
-            messages.success(request, f"A new record was created for {presenters.subject_name(subject)}.")
+            messages.success(
+                request,
+                f"A new record was created for {presenters.subject_name(subject, {subject.person_id})}.",
+            )
             return redirect("front_door:contact", id=contact.pk)
     except ValidationError as error:
         context["errors"] = error.messages

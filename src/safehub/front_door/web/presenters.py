@@ -4,6 +4,7 @@ Colour never carries meaning alone (WCAG 1.4.1): a RAG tag always says "Red", an
 clock says "Overdue" as well as being red.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from .. import clocks
-from ..constants import CHILD_ROLES, Rag, SubjectRole
+from ..constants import Rag, SubjectRole
 from ..models import Contact, ContactSubject, RagRating
 
 NOT_RATED = "Not rated"
@@ -57,18 +58,16 @@ def clock_view(name: str, due_at: datetime | None, now: datetime) -> ClockView |
     )
 
 
-def subject_name(subject: ContactSubject) -> str:
-    """The linked record's name when there is one (the index is the truth), else as described."""
+def subject_name(subject: ContactSubject, visible_ids: Collection[Any] = ()) -> str:
+    """The linked record's name when the reader may see that record (the index is the truth),
+    else the name as described. A restricted or sealed record's name never shows through a
+    contact: an adopted child's record holds the new identity (R22)."""
     person = subject.person
-    if person is not None:
+    if person is not None and subject.person_id in visible_ids:
         return f"{person.given_name} {person.family_name}".strip()
     if subject.role == SubjectRole.UNBORN_CHILD and not subject.details.get("given_name"):
         return "Unborn child"
     return subject.described_name
-
-
-def children_names(subjects: list[ContactSubject]) -> list[str]:
-    return [subject_name(s) for s in subjects if s.role in CHILD_ROLES]
 
 
 def described_rows(details: dict[str, str]) -> list[tuple[str, str]]:

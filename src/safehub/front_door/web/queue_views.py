@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from safehub.accounts.constants import Capability
 from safehub.platform.web.permissions import capability_required
 
-from ..selectors.contacts import contact_queue, queue_summary
+from ..selectors.contacts import contact_queue_page, queue_summary
 from . import presenters
 from .contact_forms import QueueFilterForm
 
@@ -25,17 +25,21 @@ def queue(request: HttpRequest) -> HttpResponse:
     actor: Any = request.user
     form = QueueFilterForm(request.GET or None)
     filters = form.filters() if form.is_bound else {"status": "", "rag": ""}
+    page = contact_queue_page(
+        actor=actor, status=filters["status"], rag=filters["rag"], page=form.page_number()
+    )
     rows = [
         {
             "row": row,
             "rag": presenters.rag_tag(row.contact.rag),
             "received": presenters.format_datetime(row.contact.received_at),
         }
-        for row in contact_queue(actor=actor, status=filters["status"], rag=filters["rag"])
+        for row in page.rows
     ]
     context = {
         "form": form,
         "rows": rows,
+        "page": page,
         "query": request.GET.urlencode(),
         "can_record": actor.has_capability(Capability.RECORD_CONTACTS),
         "can_manage_clocks": actor.has_capability(Capability.MANAGE_CLOCKS),

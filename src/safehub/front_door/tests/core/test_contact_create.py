@@ -10,7 +10,13 @@ from safehub.accounts.tests.factories import AgencyFactory
 from safehub.audit.models import AuditEvent
 from safehub.front_door.constants import Channel, ConsentStatus, ContactStatus, SubjectRole
 from safehub.front_door.models import Contact, ContactConcern, ContactSubject
-from safehub.front_door.services.contact import DuplicateContact, SubjectInput
+from safehub.front_door.services.contact import (
+    DuplicateContact,
+    SubjectInput,
+    contact_subject_add,
+    contact_subject_link,
+)
+from safehub.people.models import Person
 from safehub.people.tests.factories import PersonFactory
 from safehub.platform import clock
 from safehub.platform.errors import PermissionRefused
@@ -149,3 +155,47 @@ def test_a_partner_system_retry_is_the_same_contact(make_user):
         record(system, channel=Channel.API, source_agency=police, external_reference="DA-2026-77")
     assert repeat.value.contact == first
     assert Contact.objects.filter(external_reference="DA-2026-77").count() == 1
+
+
+def test_linking_twice_does_not_make_two_records(make_user):
+    """A double click on "create a new record" must not leave a duplicate child in the index."""
+    worker = make_user(Role.MASH_SOCIAL_WORKER)
+    contact = record(worker)
+    subject = contact.subjects.get()
+    contact_subject_link(actor=worker, subject=subject, create=True)
+    stale = ContactSubject.objects.get(pk=subject.pk)
+    stale.person = None
+    with pytest.raises(ValidationError):
+        contact_subject_link(actor=worker, subject=stale, create=True)
+    assert Person.objects.filter(family_name="Thornbury").count() == 1
+
+
+def test_people_cannot_be_added_or_linked_once_decided(make_user):
+    worker = make_user(Role.MASH_SOCIAL_WORKER)
+    contact = record(worker)
+    Contact.objects.filter(pk=contact.pk).update(status=ContactStatus.DECIDED)
+    with pytest.raises(ValidationError):
+        contact_subject_add(actor=worker, contact=contact, subject=child(given="Otto"))
+    with pytest.raises(ValidationError):
+        contact_subject_link(actor=worker, subject=contact.subjects.get(), create=True)
+    assert contact.subjects.count() == 1
+    assert contact.subjects.get().person is None
+
+
+def test_a_rating_reason_is_not_copied_into_the_audit_trail(make_user):
+    """R27: free text typed by staff may name people; the audit row gets a fixed code."""
+    from safehub.front_door.services.screening import rag_set
+
+    manager = make_user(Role.MASH_MANAGER)
+    contact = record(make_user(Role.MASH_SOCIAL_WORKER))
+    rag_set(actor=manager, contact=contact, rag="amber", expected_version=contact.version)
+    rag_set(
+        actor=manager,
+        contact=contact,
+        rag="red",
+        reason="Father Tom released from prison",
+        expected_version=contact.version,
+    )
+    reasons = " ".join(AuditEvent.objects.filter(object_id=str(contact.pk)).values_list("reason", flat=True))
+    assert "Tom" not in reasons
+    assert "amber to red" in reasons
