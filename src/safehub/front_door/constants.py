@@ -223,6 +223,20 @@ class FeedbackStatus(models.TextChoices):
     FAILED = "failed", "Failed, will retry"
     GAVE_UP = "gave_up", "Failed; needs attention"
     NOT_EMAILED = "not_emailed", "Shown in the portal only"
+    WITHHELD = "withheld", "Withheld by the MASH"
+
+
+class FeedbackChoice(models.TextChoices):
+    """What the authorising manager decides the referrer is told (issue 4, item 7).
+
+    Telling a referrer "the police are involved" before a strategy discussion can tip off an
+    alleged abuser, and a family member or neighbour who referred is not a professional with a
+    duty of confidence; so the manager chooses, and the default is cautious for those cases.
+    """
+
+    SEND = "send", "Tell the referrer the outcome"
+    PORTAL_ONLY = "portal_only", "Show it in the portal only; do not e-mail"
+    WITHHOLD = "withhold", "Do not tell the referrer now"
 
 
 FEEDBACK_MAX_ATTEMPTS = 5

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from safehub.access import selectors as access_selectors
 from safehub.access.policies import Policy
 from safehub.accounts.constants import Capability
 
@@ -44,9 +45,24 @@ class ContactPolicy(Policy[Contact]):
         return True
 
 
+_CONTACT_TYPE = Contact._meta.label_lower
+
+
+def _mash_action(actor: Any, action: str) -> bool:
+    """Whether the actor acts here as MASH staff, for whom the contact's restriction applies."""
+    if action == "manage":
+        return bool(actor.has_capability(Capability.RECORD_CONTACTS))
+    return action == "view" and bool(actor.has_capability(Capability.VIEW_CONTACTS))
+
+
 class InformationRequestPolicy(Policy[InformationRequest]):
     """`view`: MASH roles see every request; a partner officer sees their agency's only.
-    `answer`: only a partner officer of the agency asked. `manage` (send, withdraw): MASH roles."""
+    `answer`: only a partner officer of the agency asked. `manage` (send, withdraw): MASH roles.
+
+    A MASH user restricted from a contact is restricted from its requests too (R19, R22): the
+    request would otherwise be a side door to the contact (its reference, the question, the
+    answers, and withdrawing it). Partners never see the contact, so the agency rule is theirs.
+    """
 
     model = InformationRequest
     actions = ("view", "answer", "manage")
@@ -54,19 +70,20 @@ class InformationRequestPolicy(Policy[InformationRequest]):
     def base_scope(
         self, actor: Any, qs: QuerySet[InformationRequest], action: str
     ) -> QuerySet[InformationRequest]:
+        if _mash_action(actor, action):
+            hidden = access_selectors.hidden_ids(actor=actor, object_type=_CONTACT_TYPE)
+            return qs.exclude(contact_id__in=hidden)
         if action == "manage":
-            return qs if actor.has_capability(Capability.RECORD_CONTACTS) else qs.none()
-        if action == "view" and actor.has_capability(Capability.VIEW_CONTACTS):
-            return qs
+            return qs.none()
         if actor.has_capability(Capability.ANSWER_REQUESTS) and actor.agency_id is not None:
             return qs.filter(agency_id=actor.agency_id)
         return qs.none()
 
     def base_can(self, actor: Any, action: str, obj: InformationRequest) -> bool:
+        if _mash_action(actor, action):
+            return access_selectors.may_open(actor=actor, object_type=_CONTACT_TYPE, object_id=obj.contact_id)
         if action == "manage":
-            return actor.has_capability(Capability.RECORD_CONTACTS)
-        if action == "view" and actor.has_capability(Capability.VIEW_CONTACTS):
-            return True
+            return False
         return (
             actor.has_capability(Capability.ANSWER_REQUESTS)
             and actor.agency_id is not None

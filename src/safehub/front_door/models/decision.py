@@ -9,6 +9,7 @@ from safehub.platform.models import BaseModel, VersionedModel
 
 from ..constants import (
     DecisionStatus,
+    FeedbackChoice,
     FeedbackChannel,
     FeedbackStatus,
     HandoverService,
@@ -29,6 +30,8 @@ class Decision(VersionedModel):
     )
     authorised_at = models.DateTimeField(null=True, blank=True)
     manager_comment = models.TextField(blank=True)
+    feedback_choice = models.CharField(max_length=20, choices=FeedbackChoice.choices, blank=True)
+    feedback_withheld_reason = models.TextField(blank=True)
 
     history = HistoricalRecords()
 

@@ -26,6 +26,16 @@ class InformationRequest(VersionedModel):
     escalate_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # Kept on the request, where the MASH reads it, not in the audit trail (R27: no free text there).
+    withdrawn_reason = models.TextField(blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Which people in the contact this agency is told about (minimum necessary, R34); and
+    # whether their addresses are included. Chosen by the MASH when sending.
+    subjects = models.ManyToManyField("front_door.ContactSubject", blank=True, related_name="requests")
+    include_addresses = models.BooleanField(default=False)
 
     history = HistoricalRecords()
 

@@ -3,7 +3,8 @@
 A projection, not the contact: the reference, the date, a status in words meant for them, the
 children's names as they gave them, and once decided the feedback written for them. Never the
 RAG rating, partner information, the rationale or anything the MASH added (R19, R21). Another
-referrer's referral is the same 404 as a missing one (contact_policy "track").
+referrer's referral is the same 404 as a missing one (contact_policy "track"). Feedback the MASH
+withheld is not shown at all: the page says only that the MASH will contact them.
 """
 
 import uuid
@@ -17,7 +18,7 @@ from safehub.audit.constants import Verb
 from safehub.audit.services import record_event
 from safehub.platform.errors import NotFoundOrForbidden
 
-from ..constants import CHILD_ROLES, ContactStatus, DecisionStatus, SubjectRole
+from ..constants import CHILD_ROLES, ContactStatus, DecisionStatus, FeedbackStatus, SubjectRole
 from ..models import Contact, ContactSubject, ReferrerFeedback
 from ..policies import contact_policy
 
@@ -95,9 +96,9 @@ def portal_referral_get(*, actor: Any, id: uuid.UUID | str) -> PortalReferral:
             ),
             Prefetch(
                 "feedback",
-                queryset=ReferrerFeedback.objects.filter(decision__status=DecisionStatus.AUTHORISED).order_by(
-                    "-created_at"
-                ),
+                queryset=ReferrerFeedback.objects.filter(decision__status=DecisionStatus.AUTHORISED)
+                .exclude(status=FeedbackStatus.WITHHELD)
+                .order_by("-created_at"),
             ),
         )
         .first()

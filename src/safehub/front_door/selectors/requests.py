@@ -1,17 +1,16 @@
 """Reads of information requests: the partner projection and the MASH's requests panel.
 
 A partner officer never sees a contact. They see a *projection* of a request to their own
-agency: the question, the clock, and the minimum details to search their own systems for the
-people (role, name, date of birth, address). Never the summary, the concerns, the referrer,
-other agencies' answers or the intake intelligence (issue 4, item 5; ADR 0003, 3).
+agency: the question, the clock, and, while an answer is wanted, the people the MASH chose to tell
+them about, as described in the contact ("Child" or "Adult", name, date of birth, and the address
+only if the MASH included it). Never the summary, the concerns, the referrer, index data, other
+agencies' answers or the intake intelligence (issue 4, item 5; ADR 0003, 3; R22, R34).
 """
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime, timedelta
 from typing import Any
-
-from django.db.models import Case, IntegerField, Prefetch, Value, When
 
 from safehub.accounts.models import Agency
 from safehub.audit.constants import Verb
@@ -20,7 +19,7 @@ from safehub.platform import clock
 from safehub.platform.errors import NotFoundOrForbidden
 
 from ..clocks import forecast
-from ..constants import RequestStatus, SubjectRole
+from ..constants import CHILD_ROLES, OPEN_STATUSES, RequestStatus
 from ..models import Contact, ContactSubject, InformationRequest, PartnerResponse, SharingDecision
 from ..policies import contact_policy, information_request_policy
 from ..services.requests import PARTNER_AGENCY_KINDS
@@ -32,9 +31,19 @@ REQUEST_TYPE = InformationRequest._meta.label_lower
 
 # --- the partner projection ---------------------------------------------------------------------
 
+# The inbox's history: answered and withdrawn requests this recent, at most this many (R34).
+CLOSED_INBOX_DAYS = 90
+CLOSED_INBOX_LIMIT = 100
+
 
 @dataclass(frozen=True)
 class SubjectSearchDetails:
+    """One person as the referrer or the MASH described them: never index data (R22).
+
+    `role` is "child" or "adult" only: what the MASH suspects of an adult is not the partner's
+    to read (R34).
+    """
+
     role: str
     role_label: str
     given_name: str
@@ -60,6 +69,8 @@ class PartnerRequestView:
     overdue: bool
     answered_at: datetime | None
     subjects: list[SubjectSearchDetails] = field(default_factory=list)
+    # Whether the MASH included the people's addresses (otherwise there is no address column).
+    addresses: bool = False
     version: int = 0
 
     @property
@@ -68,26 +79,26 @@ class PartnerRequestView:
 
 
 def _partner_queryset(actor: Any) -> Any:
-    subjects = ContactSubject.objects.select_related("person").order_by("role", "created_at")
-    return (
-        information_request_policy.scope(actor, InformationRequest.objects.all(), "answer")
-        .select_related("contact", "agency")
-        .prefetch_related(Prefetch("contact__subjects", queryset=subjects))
+    return information_request_policy.scope(actor, InformationRequest.objects.all(), "answer").select_related(
+        "contact", "agency"
     )
 
 
 def partner_inbox(*, actor: Any, status: str = "") -> list[PartnerRequestView]:
-    """The requests addressed to the actor's agency: open ones first, then by due time."""
+    """The requests addressed to the actor's agency: every open one by due time, then the answered
+    and withdrawn ones of the last 90 days, newest first, at most 100. No people: the inbox does
+    not show them, so it does not read them."""
     qs = _partner_queryset(actor)
     if status in RequestStatus.values:
         qs = qs.filter(status=status)
-    qs = qs.annotate(
-        waiting=Case(
-            When(status=RequestStatus.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField()
-        )
-    ).order_by("waiting", "due_at")
     now = clock.now()
-    views = [_project(request, now) for request in qs]
+    waiting = list(qs.filter(status=RequestStatus.OPEN).order_by("due_at"))
+    closed = list(
+        qs.exclude(status=RequestStatus.OPEN)
+        .filter(updated_at__gte=now - timedelta(days=CLOSED_INBOX_DAYS))
+        .order_by("-updated_at")[:CLOSED_INBOX_LIMIT]
+    )
+    views = [_project(request, now, people=False) for request in waiting + closed]
     record_event(actor=actor, verb=Verb.LIST, object_type=REQUEST_TYPE, result_ids=[v.id for v in views])
     return views
 
@@ -98,7 +109,7 @@ def partner_request_get(*, actor: Any, id: uuid.UUID | str) -> PartnerRequestVie
     if request is None:
         raise NotFoundOrForbidden()
     record_event(actor=actor, verb=Verb.VIEW, target=request, section="partner_projection")
-    return _project(request, clock.now())
+    return _project(request, clock.now(), people=True)
 
 
 def partner_own_answers(*, actor: Any, id: uuid.UUID | str) -> list[ResponseView]:
@@ -117,14 +128,8 @@ def partner_own_answers(*, actor: Any, id: uuid.UUID | str) -> list[ResponseView
     return response_views(actor=actor, contact=request.contact, responses=responses)
 
 
-def _project(request: InformationRequest, now: datetime) -> PartnerRequestView:
+def _project(request: InformationRequest, now: datetime, *, people: bool) -> PartnerRequestView:
     is_open = request.status == RequestStatus.OPEN
-    # Minimum necessary (R34): once the MASH no longer needs an answer, neither does the partner.
-    subjects = (
-        []
-        if request.status == RequestStatus.WITHDRAWN
-        else [_subject(s) for s in request.contact.subjects.all()]
-    )
     return PartnerRequestView(
         id=request.pk,
         contact_reference=request.contact.reference,
@@ -138,35 +143,40 @@ def _project(request: InformationRequest, now: datetime) -> PartnerRequestView:
         forecast=forecast(request.due_at, now) if is_open else "",
         overdue=is_open and request.due_at <= now,
         answered_at=request.answered_at,
-        subjects=subjects,
+        subjects=_people(request) if people else [],
+        addresses=people and request.include_addresses,
         version=request.version,
     )
 
 
-def _subject(subject: ContactSubject) -> SubjectSearchDetails:
+def _people(request: InformationRequest) -> list[SubjectSearchDetails]:
+    """The people the MASH chose to tell this agency about, while an answer is still wanted.
+
+    Minimum necessary (R34): once the agency has answered, the MASH has withdrawn the request or
+    decided the contact, the partner no longer needs them; the partner keeps the request and its
+    own answer. Read from the description in the contact only, never from the person index: a
+    linked record may be sealed (an adopted child's new identity) and the partner is not the
+    index's reader (R22).
+    """
+    if request.status != RequestStatus.OPEN or request.contact.status not in OPEN_STATUSES:
+        return []
+    chosen = sorted(request.subjects.all(), key=lambda s: (s.role not in CHILD_ROLES, s.created_at))
+    return [_subject(s, addresses=request.include_addresses) for s in chosen]
+
+
+def _subject(subject: ContactSubject, *, addresses: bool) -> SubjectSearchDetails:
     details = subject.details or {}
-    given, family = details.get("given_name", ""), details.get("family_name", "")
-    dob, edd = details.get("date_of_birth", ""), details.get("expected_date_of_birth", "")
-    person = subject.person
-    if person is not None:
-        # The index record is the better search key once the MASH has linked it.
-        given, family = person.given_name, person.family_name
-        dob = _iso(person.date_of_birth) or dob
-        edd = _iso(person.expected_date_of_birth) or edd
+    child = subject.role in CHILD_ROLES
     return SubjectSearchDetails(
-        role=subject.role,
-        role_label=SubjectRole(subject.role).label if subject.role in SubjectRole.values else subject.role,
-        given_name=given,
-        family_name=family,
-        date_of_birth=dob,
-        expected_date_of_birth=edd,
-        address_line=details.get("address_line", ""),
-        postcode=details.get("postcode", ""),
+        role="child" if child else "adult",
+        role_label="Child" if child else "Adult",
+        given_name=details.get("given_name", ""),
+        family_name=details.get("family_name", ""),
+        date_of_birth=details.get("date_of_birth", ""),
+        expected_date_of_birth=details.get("expected_date_of_birth", ""),
+        address_line=details.get("address_line", "") if addresses else "",
+        postcode=details.get("postcode", "") if addresses else "",
     )
-
-
-def _iso(day: date | None) -> str:
-    return day.isoformat() if day else ""
 
 
 # --- the MASH side --------------------------------------------------------------------------------
@@ -199,6 +209,35 @@ def request_agency_choices(*, actor: Any, contact: Contact) -> list[Agency]:
         .values_list("agency_id", flat=True)
     )
     return [agency for agency in partner_agencies() if agency.pk not in asked]
+
+
+@dataclass(frozen=True)
+class SubjectChoice:
+    """A person in the contact the MASH may tell an agency about, for the request form."""
+
+    id: uuid.UUID
+    label: str
+    is_child: bool
+
+
+def request_subject_choices(*, actor: Any, contact: Contact) -> list[SubjectChoice]:
+    """The contact's people, children first, as the contact describes them."""
+    contact_policy.check(actor, "change", contact)
+    subjects = sorted(
+        ContactSubject.objects.filter(contact=contact),
+        key=lambda s: (s.role not in CHILD_ROLES, s.created_at),
+    )
+    return [SubjectChoice(id=s.pk, label=_choice_label(s), is_child=s.role in CHILD_ROLES) for s in subjects]
+
+
+def _choice_label(subject: ContactSubject) -> str:
+    details = subject.details or {}
+    name = " ".join(x for x in (details.get("given_name", ""), details.get("family_name", "")) if x)
+    born = details.get("date_of_birth", "") or details.get("expected_date_of_birth", "")
+    parts = [name or "Name not known", subject.get_role_display()]
+    if born:
+        parts.append(f"born {born}" if details.get("date_of_birth") else f"expected {born}")
+    return ", ".join(parts)
 
 
 def recipient_agencies() -> list[Agency]:
@@ -243,7 +282,7 @@ def requests_panel_for(*, actor: Any, contact: Contact) -> RequestsPanel:
     contact_policy.check(actor, "view", contact)
     requests = list(
         information_request_policy.scope(actor, InformationRequest.objects.filter(contact=contact))
-        .select_related("agency")
+        .select_related("agency", "withdrawn_by")
         .order_by("agency__name")
     )
     responses = list(

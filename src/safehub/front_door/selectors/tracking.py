@@ -12,7 +12,7 @@ from safehub.audit.constants import Verb
 from safehub.audit.services import record_event
 from safehub.platform.errors import NotFoundOrForbidden
 
-from ..constants import ContactStatus
+from ..constants import ContactStatus, FeedbackStatus
 from ..models import Contact, ReferrerFeedback
 from ..policies import contact_policy
 from .portal import status_words
@@ -43,7 +43,13 @@ def contact_tracking(contact: Contact, *, with_feedback: bool = True) -> Contact
     code, text = TRACKING_CODES[ContactStatus(contact.status)], status_words(contact.status)
     subject = body = ""
     if with_feedback and contact.status == ContactStatus.DECIDED:
-        feedback = ReferrerFeedback.objects.filter(contact=contact).order_by("-created_at").first()
+        # Withheld feedback is for the MASH to give in person; the sender hears what the portal says.
+        feedback = (
+            ReferrerFeedback.objects.filter(contact=contact)
+            .exclude(status=FeedbackStatus.WITHHELD)
+            .order_by("-created_at")
+            .first()
+        )
         if feedback is not None:
             subject, body = feedback.subject, feedback.body
     return ContactTracking(

@@ -5,6 +5,11 @@ a strategy discussion (the section 47 path). The rationale is mandatory (Working
 Safeguard Children 2023, ch. 2: decisions and their reasons are recorded) and a manager
 authorises. Authorising decides the contact, leaves a handover for the receiving service and
 queues the referrer's feedback, all in one transaction: a decision is never half-made.
+
+The authorising manager also chooses what the referrer is told (`feedback_choice`): tell them,
+show it in the portal only, or withhold it with a reason. The reason, like every comment typed
+here, stays on the decision and never goes into the audit trail (R27: audit events carry fixed
+codes, not record content).
 """
 
 from typing import Any
@@ -17,16 +22,22 @@ from safehub.audit.services import record_event
 from safehub.platform import clock
 from safehub.platform.locking import save_versioned
 
-from ..constants import ContactStatus, DecisionStatus, Outcome, RequestStatus
+from ..constants import ContactStatus, DecisionStatus, FeedbackChoice, Outcome, RequestStatus
 from ..models import Contact, ContactSubject, Decision, InformationRequest
 from ..policies import contact_policy
-from .feedback import feedback_queue
+from .feedback import feedback_default_choice, feedback_queue
 from .handover import handover_create
 
 RATIONALE_REQUIRED = "Enter the rationale for the decision"
 OUTCOME_REQUIRED = "Choose the outcome"
 RETURN_COMMENT_REQUIRED = "Enter what needs to be done before the decision can be authorised"
 RATIONALE_MAX = 10_000
+FEEDBACK_CHOICE_INVALID = "Choose what the referrer is told"
+WITHHELD_REASON_REQUIRED = "Enter why the referrer is not told the outcome now"
+WITHHELD_REASON_MAX = 5_000
+CLOSED_REQUEST_REASON = "The contact was decided."
+WHY_STRATEGY = "the outcome is a strategy discussion"
+WHY_NOT_PROFESSIONAL = "the referrer is not a professional"
 
 
 def decision_propose(
@@ -37,11 +48,15 @@ def decision_propose(
     rationale: str,
     authorise: bool = False,
     comment: str = "",
+    feedback_choice: str = "",
+    feedback_withheld_reason: str = "",
 ) -> Decision:
     """Propose the outcome of a screened, open contact; it then awaits a manager.
 
     A MASH manager may propose and authorise in one step (`authorise=True`): both are recorded,
-    as two audit events, and everything `decision_authorise` does happens too.
+    as two audit events, and everything `decision_authorise` does happens too, including the
+    choice of what the referrer is told (see `decision_authorise`). Without `authorise` the
+    feedback arguments are ignored: the choice belongs to whoever authorises.
     """
     contact_policy.check(actor, "change", contact)
     if authorise:
@@ -54,6 +69,8 @@ def decision_propose(
         errors["rationale"] = [RATIONALE_REQUIRED]
     elif len(rationale) > RATIONALE_MAX:
         errors["rationale"] = [f"Use at most {RATIONALE_MAX:,} characters"]
+    if authorise:
+        errors.update(_feedback_errors(feedback_choice, feedback_withheld_reason))
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -74,19 +91,40 @@ def decision_propose(
         save_versioned(locked, expected_version=locked.version, actor=actor)
         record_event(actor=actor, verb=Verb.UPDATE, target=locked, section="status")
         if authorise:
-            decision = _authorise(actor=actor, decision=decision, contact=locked, comment=comment)
+            decision = _authorise(
+                actor=actor,
+                decision=decision,
+                contact=locked,
+                comment=comment,
+                feedback_choice=feedback_choice,
+                feedback_withheld_reason=feedback_withheld_reason,
+            )
     _refresh(contact, locked)
     return decision
 
 
 def decision_authorise(
-    *, actor: Any, decision: Decision, expected_version: int, comment: str = ""
+    *,
+    actor: Any,
+    decision: Decision,
+    expected_version: int,
+    comment: str = "",
+    feedback_choice: str = "",
+    feedback_withheld_reason: str = "",
 ) -> Decision:
     """A manager authorises a proposed decision: the contact is decided, the handover made and the
     referrer's feedback queued. Every child and adult on the contact must first be linked to the
     person index, because the receiving service works with people, not descriptions.
+
+    `feedback_choice` (FeedbackChoice) is what the referrer is told; WITHHOLD needs
+    `feedback_withheld_reason`. An empty choice takes the cautious default
+    (`services.feedback.feedback_default_choice`): withheld for a strategy discussion and for a
+    non-professional referrer, sent otherwise.
     """
     contact_policy.check(actor, "authorise", decision.contact)
+    errors = _feedback_errors(feedback_choice, feedback_withheld_reason)
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         current = Decision.objects.select_for_update().get(pk=decision.pk)
         if current.status != DecisionStatus.PROPOSED:
@@ -100,6 +138,8 @@ def decision_authorise(
             contact=contact,
             comment=comment,
             expected_version=expected_version,
+            feedback_choice=feedback_choice,
+            feedback_withheld_reason=feedback_withheld_reason,
         )
     _refresh(decision.contact, contact)
     return authorised
@@ -148,6 +188,35 @@ def unlinked_subjects(contact: Contact) -> list[ContactSubject]:
     return list(contact.subjects.filter(person__isnull=True).order_by("role", "created_at"))
 
 
+def _feedback_errors(choice: str, reason: str) -> dict[str, list[str]]:
+    if choice and choice not in FeedbackChoice.values:
+        return {"feedback_choice": [FEEDBACK_CHOICE_INVALID]}
+    if choice == FeedbackChoice.WITHHOLD:
+        if not reason.strip():
+            return {"feedback_withheld_reason": [WITHHELD_REASON_REQUIRED]}
+        if len(reason.strip()) > WITHHELD_REASON_MAX:
+            return {"feedback_withheld_reason": [f"Use at most {WITHHELD_REASON_MAX:,} characters"]}
+    return {}
+
+
+def decision_feedback_default(decision: Decision, contact: Contact | None = None) -> tuple[str, str]:
+    """The cautious default for `decision`'s feedback and, if it withholds, why (for the form and
+    for the record when the manager did not choose)."""
+    contact = contact or decision.contact
+    default = feedback_default_choice(outcome=decision.outcome, referral_source=contact.referral_source)
+    if default != FeedbackChoice.WITHHOLD:
+        return default, ""
+    return default, WHY_STRATEGY if decision.outcome == Outcome.STRATEGY else WHY_NOT_PROFESSIONAL
+
+
+def _feedback_resolve(decision: Decision, contact: Contact, choice: str, reason: str) -> tuple[str, str]:
+    """The choice and reason to record: the manager's, or the cautious default with a fixed reason."""
+    if choice:
+        return choice, reason.strip() if choice == FeedbackChoice.WITHHOLD else ""
+    default, why = decision_feedback_default(decision, contact)
+    return default, (f"Withheld by default: {why}." if why else "")
+
+
 def _authorise(
     *,
     actor: Any,
@@ -155,6 +224,8 @@ def _authorise(
     contact: Contact,
     comment: str,
     expected_version: int | None = None,
+    feedback_choice: str = "",
+    feedback_withheld_reason: str = "",
 ) -> Decision:
     unlinked = unlinked_subjects(contact)
     if unlinked:
@@ -172,6 +243,9 @@ def _authorise(
     decision.authorised_by = actor
     decision.authorised_at = now
     decision.manager_comment = comment.strip()
+    decision.feedback_choice, decision.feedback_withheld_reason = _feedback_resolve(
+        decision, contact, feedback_choice, feedback_withheld_reason
+    )
     save_versioned(
         decision,
         expected_version=decision.version if expected_version is None else expected_version,
@@ -193,18 +267,23 @@ def _authorise(
 
 def _close_open_requests(actor: Any, contact: Contact) -> None:
     """Requests still unanswered at the decision are withdrawn, so they leave the partners' inboxes
-    and stop reminding; the partner can no longer answer a decided contact anyway."""
+    and stop reminding; the partner can no longer answer a decided contact anyway. The reason is
+    kept on the request, as for a withdrawal by hand; the audit reason is the same fixed text."""
+    now = clock.now()
     for request in InformationRequest.objects.select_for_update().filter(
         contact=contact, status=RequestStatus.OPEN
     ):
         request.status = RequestStatus.WITHDRAWN
+        request.withdrawn_reason = CLOSED_REQUEST_REASON
+        request.withdrawn_by = actor
+        request.withdrawn_at = now
         save_versioned(request, expected_version=request.version, actor=actor)
         record_event(
             actor=actor,
             verb=Verb.UPDATE,
             target=request,
             section="withdrawn",
-            reason="The contact was decided.",
+            reason=CLOSED_REQUEST_REASON,
         )
 
 

@@ -8,6 +8,14 @@ and the portal shows them the names they gave). The referrer's own identity is n
 text, so the row can be shown to staff, or disclosed, without naming someone whose identity
 must be kept from the family.
 
+What the referrer is told at all is the authorising manager's choice (Decision.feedback_choice),
+because feedback can itself harm a child: telling a referrer that the police are involved before
+the strategy discussion can tip off an alleged abuser, and a relative, neighbour or anonymous
+caller is not a professional bound to keep it confidential. The cautious default
+(`feedback_default_choice`) withholds it in those cases. A withheld row is never e-mailed nor
+shown in the portal, and its text is only the neutral "the MASH will contact you", so no other
+reader of the row (the partner API's status, a disclosure) can leak the outcome either.
+
 Sending claims a row before talking to the mail server and records the result afterwards, in
 two short transactions, so no database lock is held across SMTP and two workers never send the
 same row twice. A worker that dies mid-send leaves a claim that expires; `feedback_send_due`
@@ -30,7 +38,13 @@ from safehub.audit.constants import Verb
 from safehub.audit.services import record_event
 from safehub.platform import clock
 
-from ..constants import FEEDBACK_MAX_ATTEMPTS, FeedbackChannel, FeedbackStatus, Outcome
+from ..constants import (
+    FEEDBACK_MAX_ATTEMPTS,
+    FeedbackChannel,
+    FeedbackChoice,
+    FeedbackStatus,
+    Outcome,
+)
 from ..models import Decision, ReferrerFeedback
 
 logger = logging.getLogger(__name__)
@@ -51,10 +65,27 @@ SUBJECTS = {
 }
 
 
-def feedback_wording(decision: Decision) -> tuple[str, str]:
-    """The subject and body for the referrer of `decision`'s contact."""
+# CIN census referral sources (`cin.referralsourcetype`) that are not professionals: individuals
+# (family, acquaintance, self, other), anonymous and unknown. They are not told the outcome unless
+# the manager chooses to tell them.
+NON_PROFESSIONAL_SOURCES = frozenset({"1A", "1B", "1C", "1D", "9", "10"})
+WITHHELD_SUBJECT = "Your referral {reference}"
+
+
+def feedback_default_choice(*, outcome: str, referral_source: str) -> str:
+    """The cautious default for what the referrer is told: withhold it for a strategy discussion
+    (the risk of tipping off an alleged abuser before the strategy discussion and any section 47
+    enquiry) and for a non-professional referrer; otherwise tell them, as Working Together to
+    Safeguard Children 2023 expects feedback to a referring professional."""
+    if outcome == Outcome.STRATEGY or referral_source.strip().upper() in NON_PROFESSIONAL_SOURCES:
+        return FeedbackChoice.WITHHOLD
+    return FeedbackChoice.SEND
+
+
+def feedback_wording(decision: Decision, *, withheld: bool = False) -> tuple[str, str]:
+    """The subject and body for the referrer of `decision`'s contact; with `withheld`, only that
+    the MASH will contact them (no outcome)."""
     contact = decision.contact
-    outcome = Outcome(decision.outcome)
     received = timezone.localtime(contact.received_at)
     context = {
         "reference": contact.reference,
@@ -63,6 +94,10 @@ def feedback_wording(decision: Decision) -> tuple[str, str]:
         "via_portal": contact.submitted_by_id is not None,
         "portal_url": _portal_url(),
     }
+    if withheld:
+        body = render_to_string("front_door/email/feedback_withheld.txt", context).strip() + "\n"
+        return WITHHELD_SUBJECT.format(reference=contact.reference), body
+    outcome = Outcome(decision.outcome)
     body = render_to_string(f"front_door/email/feedback_{outcome.value}.txt", context).strip() + "\n"
     return SUBJECTS[outcome].format(reference=contact.reference), body
 
@@ -73,19 +108,29 @@ def _portal_url() -> str:
 
 
 def feedback_queue(decision: Decision, *, actor: Any = None) -> ReferrerFeedback:
-    """Put the referrer's feedback for an authorised decision in the outbox.
+    """Put the referrer's feedback for an authorised decision in the outbox, as the manager chose.
 
-    Called inside `decision_authorise`'s transaction. E-mail goes when the contact has an e-mail
-    address for the referrer; otherwise the row is portal-only (a portal referrer sees it on
-    their referral; a caller without either is told by the MASH by phone). Queuing twice for one
-    decision returns the first row.
+    Called inside `decision_authorise`'s transaction. SEND e-mails it when the contact has an
+    e-mail address for the referrer, and otherwise leaves it portal-only (a portal referrer sees
+    it on their referral; a caller without either is told by the MASH by phone); PORTAL_ONLY is
+    never e-mailed; WITHHOLD is neither e-mailed nor shown. A decision without a choice gets the
+    cautious default. Queuing twice for one decision returns the first row.
     """
     existing = ReferrerFeedback.objects.filter(decision=decision).first()
     if existing is not None:
         return existing
     contact = decision.contact
-    subject, body = feedback_wording(decision)
-    email = contact.referrer_email.strip()
+    choice = decision.feedback_choice or feedback_default_choice(
+        outcome=decision.outcome, referral_source=contact.referral_source
+    )
+    withheld = choice == FeedbackChoice.WITHHOLD
+    subject, body = feedback_wording(decision, withheld=withheld)
+    # Only a SEND row carries the address, so no later code path can e-mail any other row.
+    email = contact.referrer_email.strip() if choice == FeedbackChoice.SEND else ""
+    if withheld:
+        status = FeedbackStatus.WITHHELD
+    else:
+        status = FeedbackStatus.QUEUED if email else FeedbackStatus.NOT_EMAILED
     feedback = ReferrerFeedback(
         contact=contact,
         decision=decision,
@@ -93,13 +138,15 @@ def feedback_queue(decision: Decision, *, actor: Any = None) -> ReferrerFeedback
         recipient_email=email,
         subject=subject,
         body=body,
-        status=FeedbackStatus.QUEUED if email else FeedbackStatus.NOT_EMAILED,
+        status=status,
         # A safety net: if the task below is lost, the tick finds the row once this has passed.
         next_attempt_at=clock.now() + CLAIM_LEASE if email else None,
     )
     feedback.full_clean()
     feedback.save()
-    record_event(actor=actor, verb=Verb.CREATE, target=feedback, actor_label=SYSTEM_ACTOR)
+    record_event(
+        actor=actor, verb=Verb.CREATE, target=feedback, section=str(status), actor_label=SYSTEM_ACTOR
+    )
     if email:
         feedback_id = str(feedback.pk)
         transaction.on_commit(lambda: _enqueue(feedback_id))

@@ -29,13 +29,14 @@ from safehub.platform.locking import save_versioned
 
 from ..clocks import Clocks
 from ..constants import (
+    CHILD_ROLES,
     OPEN_STATUSES,
     RESPONSE_STATUS,
     RequestStatus,
     ResponseKind,
     Sensitivity,
 )
-from ..models import Contact, InformationRequest, PartnerResponse
+from ..models import Contact, ContactSubject, InformationRequest, PartnerResponse
 from ..policies import contact_policy, information_request_policy
 
 # The due-time rule is the lead's (the rating service re-times open requests with it).
@@ -73,31 +74,42 @@ def partner_officer_emails(agency_id: uuid.UUID) -> list[str]:
 
 
 def information_request_send(
-    *, actor: Any, contact: Contact, agency: Agency, question: str
+    *,
+    actor: Any,
+    contact: Contact,
+    agency: Agency,
+    question: str,
+    subject_ids: Iterable[uuid.UUID | str] | None = None,
+    include_addresses: bool = False,
 ) -> InformationRequest:
     """Ask one partner agency what it knows. One request per agency per contact.
 
+    The agency is told only about the people chosen (`subject_ids`, which must be the contact's;
+    None means the contact's children) and their addresses only when asked for (R34).
     A withdrawn request to the same agency is sent again (the table keeps one row per agency).
     """
     contact_policy.check(actor, "change", contact)
     question = (question or "").strip()
     errors: dict[str, list[str]] = {}
-    if not contact.is_open:
-        errors[NON_FIELD_ERRORS] = ["The contact has been decided, so no more requests can be sent"]
     if agency is None or not agency.is_active or agency.kind not in PARTNER_AGENCY_KINDS:
         errors["agency"] = ["Select a partner agency"]
     if not question:
         errors["question"] = ["Enter what you need to know from the agency"]
     elif len(question) > QUESTION_MAX_LENGTH:
         errors["question"] = [f"The question must be {QUESTION_MAX_LENGTH} characters or fewer"]
-    if errors:
-        raise ValidationError(errors)
     now = clock.now()
-    due_at, escalate_at = request_due(now, contact.rag, Clocks())
     with transaction.atomic():
-        request = (
-            InformationRequest.objects.select_for_update().filter(contact=contact, agency=agency).first()
-        )
+        # Held until commit, so a decision recorded meanwhile cannot leave a request open on a
+        # decided contact (the decision closes open requests under the same lock).
+        locked = Contact.objects.select_for_update().filter(pk=contact.pk).first()
+        if locked is None or locked.status not in OPEN_STATUSES:
+            errors[NON_FIELD_ERRORS] = ["The contact has been decided, so no more requests can be sent"]
+            raise ValidationError(errors)
+        subjects = _chosen_subjects(locked, subject_ids, errors)
+        if errors:
+            raise ValidationError(errors)
+        due_at, escalate_at = request_due(now, locked.rag, Clocks())
+        request = InformationRequest.objects.select_for_update().filter(contact=locked, agency=agency).first()
         if request is not None and request.status != RequestStatus.WITHDRAWN:
             raise ValidationError({"agency": [f"A request has already been sent to {agency.name}"]})
         fields = {
@@ -110,13 +122,17 @@ def information_request_send(
             "reminded_at": None,
             "escalated_at": None,
             "answered_at": None,
+            "include_addresses": bool(include_addresses),
+            "withdrawn_reason": "",
+            "withdrawn_by": None,
+            "withdrawn_at": None,
         }
         if request is not None:
             for name, value in fields.items():
                 setattr(request, name, value)
             save_versioned(request, expected_version=request.version, actor=actor)
         else:
-            request = InformationRequest(contact=contact, agency=agency, updated_by=actor, **fields)
+            request = InformationRequest(contact=locked, agency=agency, updated_by=actor, **fields)
             request.full_clean(validate_unique=False, validate_constraints=False)
             try:
                 with transaction.atomic():
@@ -126,16 +142,39 @@ def information_request_send(
                 raise ValidationError(
                     {"agency": [f"A request has already been sent to {agency.name}"]}
                 ) from None
+        request.subjects.set(subjects)
         record_event(actor=actor, verb=Verb.CREATE, target=request, section=str(agency.kind))
         request_id = request.pk
         transaction.on_commit(lambda: send_request_notice(request_id))
     return request
 
 
+def _chosen_subjects(
+    contact: Contact, subject_ids: Iterable[uuid.UUID | str] | None, errors: dict[str, list[str]]
+) -> list[ContactSubject]:
+    """The contact's people the agency is told about; an id not of this contact is a field error."""
+    people = list(ContactSubject.objects.filter(contact=contact).order_by("created_at"))
+    if subject_ids is None:
+        return [s for s in people if s.role in CHILD_ROLES]
+    by_id = {str(s.pk): s for s in people}
+    wanted = [str(i) for i in subject_ids]
+    if any(i not in by_id for i in wanted):
+        errors["subjects"] = ["Select people from this contact"]
+        return []
+    if people and not wanted:
+        errors["subjects"] = ["Select at least one person the agency should search for"]
+        return []
+    return [by_id[i] for i in dict.fromkeys(wanted)]
+
+
 def information_request_withdraw(
     *, actor: Any, request: InformationRequest, reason: str
 ) -> InformationRequest:
-    """Tell the agency the MASH no longer needs an answer. Only an open request can be withdrawn."""
+    """Tell the agency the MASH no longer needs an answer. Only an open request can be withdrawn.
+
+    The reason is kept on the request, where the MASH reads it; the audit event carries a fixed
+    code only, never the typed text (R27).
+    """
     information_request_policy.check(actor, "manage", request)
     reason = (reason or "").strip()
     if not reason:
@@ -147,8 +186,11 @@ def information_request_withdraw(
                 {NON_FIELD_ERRORS: ["Only a request still awaiting an answer can be withdrawn"]}
             )
         current.status = RequestStatus.WITHDRAWN
+        current.withdrawn_reason = reason
+        current.withdrawn_by = actor
+        current.withdrawn_at = clock.now()
         save_versioned(current, expected_version=current.version, actor=actor)
-        record_event(actor=actor, verb=Verb.UPDATE, target=current, section="withdrawn", reason=reason)
+        record_event(actor=actor, verb=Verb.UPDATE, target=current, section="withdrawn", reason="withdrawn")
     return current
 
 

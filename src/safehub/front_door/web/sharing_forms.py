@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from safehub.accounts.models import Agency
 
 from ..constants import LawfulBasis
+from ..selectors.requests import SubjectChoice
 from ..selectors.responses import ResponseView
 from ..services.requests import QUESTION_MAX_LENGTH
 from ..services.sharing import CONTACT_ITEMS, PURPOSE_MAX_LENGTH
@@ -38,17 +39,33 @@ class AgencyChoiceField(forms.ChoiceField):
 
 
 class InformationRequestForm(forms.Form):
-    agency = forms.ChoiceField(label="Partner agency", widget=forms.RadioSelect)
+    """The agency is told about the people ticked (the children, unless the MASH says otherwise)
+    and sees their addresses only if the MASH includes them (R34: minimum necessary)."""
+
     question = forms.CharField(
         label="What do you need to know?",
         max_length=QUESTION_MAX_LENGTH,
-        help_text="Ask only what you need for this contact. The agency sees your question, the "
-        "names, dates of birth and addresses of the people involved, and nothing else.",
+        help_text="Ask only what you need for this contact. The agency sees your question and the "
+        "people you choose below, and nothing else of the contact.",
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Enter what you need to know from the agency"},
     )
+    subjects = forms.MultipleChoiceField(
+        label="Who should the agency search for?",
+        required=False,
+        help_text="The agency sees each person's name and date of birth as recorded in the contact, "
+        "and whether they are a child or an adult.",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    include_addresses = forms.BooleanField(
+        label="Include their addresses",
+        required=False,
+        help_text="Only if the agency needs the address to search, for example police call-outs.",
+    )
 
-    def __init__(self, *args: Any, agencies: list[Agency], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, agencies: list[Agency], people: list[SubjectChoice], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"] = AgencyChoiceField(
             agencies,
@@ -59,7 +76,29 @@ class InformationRequestForm(forms.Form):
                 "invalid_choice": "Select a partner agency",
             },
         )
-        self.order_fields(["agency", "question"])
+        subjects = cast(forms.MultipleChoiceField, self.fields["subjects"])
+        subjects.choices = [(str(p.id), p.label) for p in people]
+        subjects.error_messages["invalid_choice"] = "Select people from this contact"
+        subjects.initial = [str(p.id) for p in people if p.is_child]
+        if not people:
+            del self.fields["subjects"]
+        self.order_fields(["agency", "question", "subjects", "include_addresses"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "subjects" in self.fields and "subjects" in data and not data["subjects"]:
+            self.add_error("subjects", "Select at least one person the agency should search for")
+        return data
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "agency": data["agency"],
+            "question": data["question"],
+            # No people in the contact: nothing to choose, and the service's default finds none.
+            "subject_ids": data["subjects"] if "subjects" in self.fields else None,
+            "include_addresses": bool(data.get("include_addresses")),
+        }
 
 
 class WithdrawForm(forms.Form):

@@ -17,7 +17,12 @@ from safehub.accounts.constants import Capability
 from safehub.platform.web.permissions import capability_required
 
 from ..selectors.contacts import contact_get
-from ..selectors.requests import information_request_get, recipient_agencies, request_agency_choices
+from ..selectors.requests import (
+    information_request_get,
+    recipient_agencies,
+    request_agency_choices,
+    request_subject_choices,
+)
 from ..selectors.responses import responses_for_contact
 from ..services.requests import information_request_send, information_request_withdraw
 from ..services.sharing import sharing_decision_record
@@ -30,15 +35,13 @@ def request_new(request: HttpRequest, contact_id: uuid.UUID) -> HttpResponse:
     actor: Any = request.user
     contact = contact_get(actor=actor, id=contact_id, action="change")
     agencies = request_agency_choices(actor=actor, contact=contact)
-    form = InformationRequestForm(request.POST if request.method == "POST" else None, agencies=agencies)
+    people = request_subject_choices(actor=actor, contact=contact)
+    form = InformationRequestForm(
+        request.POST if request.method == "POST" else None, agencies=agencies, people=people
+    )
     if form.is_bound and form.is_valid():
         try:
-            sent = information_request_send(
-                actor=actor,
-                contact=contact,
-                agency=form.cleaned_data["agency"],
-                question=form.cleaned_data["question"],
-            )
+            sent = information_request_send(actor=actor, contact=contact, **form.service_arguments())
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -12,7 +12,13 @@ from django.test import override_settings
 from safehub.accounts.constants import Role
 from safehub.platform import clock
 
-from ...constants import FEEDBACK_MAX_ATTEMPTS, FeedbackChannel, FeedbackStatus, Outcome
+from ...constants import (
+    FEEDBACK_MAX_ATTEMPTS,
+    FeedbackChannel,
+    FeedbackChoice,
+    FeedbackStatus,
+    Outcome,
+)
 from ...models import ReferrerFeedback
 from ...services.decision import decision_authorise
 from ...services.feedback import backoff, feedback_deliver, feedback_send_due
@@ -34,10 +40,17 @@ def manager(make_user: Any) -> Any:
 def authorise(manager: Any, django_capture_on_commit_callbacks: Any) -> Callable[..., ReferrerFeedback]:
     """Authorise a fresh proposal and run what happens on commit (the task, run immediately)."""
 
-    def _authorise(*, outcome: str = Outcome.EARLY_HELP, **contact: Any) -> ReferrerFeedback:
+    def _authorise(
+        *, outcome: str = Outcome.EARLY_HELP, feedback_choice: str = "", **contact: Any
+    ) -> ReferrerFeedback:
         decision = proposed_decision(outcome=outcome, **contact)
         with django_capture_on_commit_callbacks(execute=True):
-            decision_authorise(actor=manager, decision=decision, expected_version=decision.version)
+            decision_authorise(
+                actor=manager,
+                decision=decision,
+                expected_version=decision.version,
+                feedback_choice=feedback_choice,
+            )
         return ReferrerFeedback.objects.get(decision=decision)
 
     return _authorise
@@ -61,6 +74,8 @@ def test_feedback_is_worded_for_the_referrer_and_says_nothing_else(
         decision=decision,
         expected_version=decision.version,
         comment=manager_comment,
+        # The words for every outcome, strategy included, as when the manager chooses to send.
+        feedback_choice=FeedbackChoice.SEND,
     )
     feedback = ReferrerFeedback.objects.get(decision=decision)
     text = feedback.subject + "\n" + feedback.body
@@ -80,7 +95,10 @@ def test_feedback_is_worded_for_the_referrer_and_says_nothing_else(
 
 
 def test_each_outcome_has_its_own_words(authorise: Callable[..., ReferrerFeedback]) -> None:
-    bodies = {outcome: authorise(outcome=outcome).body for outcome in Outcome.values}
+    bodies = {
+        outcome: authorise(outcome=outcome, feedback_choice=FeedbackChoice.SEND).body
+        for outcome in Outcome.values
+    }
     assert "no further action" in bodies[Outcome.NO_FURTHER_ACTION]
     assert "early help" in bodies[Outcome.EARLY_HELP]
     assert "assess" in bodies[Outcome.ASSESSMENT]

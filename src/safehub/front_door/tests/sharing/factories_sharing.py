@@ -6,8 +6,8 @@ from typing import Any
 from safehub.accounts.constants import AgencyKind, Role
 from safehub.accounts.tests.factories import AgencyFactory, UserFactory
 
-from ...constants import ContactStatus
-from ..factories import ContactFactory, ContactSubjectFactory, police_agency
+from ...constants import ContactStatus, SubjectRole
+from ..factories import ContactFactory, ContactSubjectFactory, InformationRequestFactory, police_agency
 
 SUMMARY = "Zebrafinch concern: the child said the lodger hurt her (synthetic)."
 
@@ -57,3 +57,19 @@ def decide(contact: Any) -> None:
     contact.status = ContactStatus.DECIDED
     contact.next_due_at = None
     contact.save(update_fields=["status", "next_due_at"])
+
+
+def add_adult(contact: Any, **details: str) -> Any:
+    """An adult alleged to pose a risk, described by the referrer (no index record)."""
+    fields = {"given_name": "Barnaby", "family_name": "Quillfeather", "postcode": "ZZ1 1ZZ"}
+    fields.update(details)
+    return ContactSubjectFactory(
+        contact=contact, role=SubjectRole.ALLEGED_PERPETRATOR, person=None, details=fields
+    )
+
+
+def asked(contact: Any, agency: Any, subjects: Any = None, **fields: Any) -> Any:
+    """A request naming `subjects` (default: every person in the contact)."""
+    request = InformationRequestFactory(contact=contact, agency=agency, **fields)
+    request.subjects.set(contact.subjects.all() if subjects is None else subjects)
+    return request

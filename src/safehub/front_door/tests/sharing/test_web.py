@@ -11,7 +11,7 @@ from safehub.accounts.tests.factories import enrol_totp, has_totp
 from ...constants import LawfulBasis, RequestStatus, ResponseKind, Sensitivity
 from ...models import InformationRequest, PartnerResponse, SharingDecision
 from ..factories import InformationRequestFactory, PartnerResponseFactory
-from .factories_sharing import SUMMARY, decide, world
+from .factories_sharing import SUMMARY, asked, decide, world
 
 pytestmark = pytest.mark.django_db
 POLICE_CONTENT = "Two call-outs to the address in March: verbal argument, no arrests."
@@ -30,7 +30,10 @@ def test_staff_send_a_request(client: Any) -> None:
     page = _as(client, w.mash_worker).get(url)
     assert page.status_code == 200
     assert "Test Police" in page.content.decode()
-    response = client.post(url, {"agency": str(w.police.pk), "question": "Any call-outs?"})
+    child = w.contact.subjects.get()
+    response = client.post(
+        url, {"agency": str(w.police.pk), "question": "Any call-outs?", "subjects": [str(child.pk)]}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("front_door:contact", kwargs={"id": w.contact.pk})
     assert InformationRequest.objects.get().agency == w.police
@@ -101,7 +104,7 @@ def test_staff_pages_refuse_other_roles(client: Any) -> None:
 def test_partner_answers_and_never_sees_the_contact(client: Any) -> None:
     """The partner page holds no summary, concerns or referrer; the answer is saved."""
     w = world()
-    request = InformationRequestFactory(contact=w.contact, agency=w.police)
+    request = asked(w.contact, w.police)
     url = reverse("partner:request", kwargs={"id": request.pk})
     page = _as(client, w.police_officer).get(url)
     body = page.content.decode()
