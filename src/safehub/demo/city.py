@@ -80,10 +80,16 @@ class UserSpec:
     agency: str
     teams: tuple[str, ...] = ()
     manages: tuple[str, ...] = ()
+    # The part before the @ when a role has a second demo user (default: the role's name).
+    login: str = ""
 
     @property
     def email(self) -> str:
-        return f"{self.role.replace('_', '.')}@{DEMO_DOMAIN}"
+        return f"{self.login or self.role.replace('_', '.')}@{DEMO_DOMAIN}"
+
+
+HEALTH_PARTNER_EMAIL = f"health.partner@{DEMO_DOMAIN}"
+GP_REFERRER_EMAIL = f"gp.referrer@{DEMO_DOMAIN}"
 
 
 # The system administrator comes first: it creates everyone else through the accounts services.
@@ -102,6 +108,23 @@ USERS = (
     ),
     UserSpec(Role.PARTNERSHIP_MANAGER, "Avery Lindqvist", "Safeguarding partnership manager", COUNCIL),
     UserSpec(Role.IG_OFFICER, "Quinn Marlowe", "Information governance officer", COUNCIL, manages=("ig",)),
+    # The front door's second partner and second referrer (issue 4): answers from health, and a
+    # GP's referral through the portal.
+    UserSpec(
+        Role.MASH_PARTNER,
+        "Nell Okonjo",
+        "Named nurse for safeguarding children",
+        HOSPITAL,
+        teams=("hospital_safeguarding",),
+        login="health.partner",
+    ),
+    UserSpec(
+        Role.REFERRER,
+        "Dr Ellis Marr",
+        "GP and practice safeguarding lead",
+        "gp_riverside",
+        login="gp.referrer",
+    ),
 )
 
 

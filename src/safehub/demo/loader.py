@@ -30,7 +30,7 @@ from safehub.people.models import Person
 from safehub.people.services import person_create
 from safehub.platform import clock
 
-from . import city, families, totp
+from . import city, families, front_door, totp
 from .people import PersonSpec, households
 
 COMMAND_LABEL = "safehub load_demo_city"
@@ -57,7 +57,15 @@ MIN_PEOPLE = 30
 
 def steps(people: int) -> int:
     """How many times `load` advances the progress bar."""
-    return len(city.AGENCIES) + len(city.TEAMS) + len(city.USERS) + _generated(people) + 1 + families.STEPS
+    return (
+        len(city.AGENCIES)
+        + len(city.TEAMS)
+        + len(city.USERS)
+        + _generated(people)
+        + 1
+        + families.STEPS
+        + front_door.STEPS
+    )
 
 
 def _generated(people: int) -> int:
@@ -76,8 +84,11 @@ def load(*, seed: int, people: int, advance: Advance) -> families.Hint:
         teams = _ensure_teams(admin, agencies, advance)
         users = _ensure_users(admin, agencies, teams, advance)
         _set_credentials(users, seed)
+        front_door.wipe()
         _wipe_people(users[Role.IG_OFFICER])
-        return _create_people(users, agencies, seed, people, advance)
+        hint = _create_people(users, agencies, seed, people, advance)
+        front_door.load(users=users, agencies=agencies, seed=seed, people=people, advance=advance)
+        return hint
 
 
 def _ensure_admin() -> User:
@@ -134,7 +145,9 @@ def _ensure_users(
             )
             for key in spec.manages:
                 team_add_member(actor=admin, team=teams[key], user=user, is_manager=True)
-        users[spec.role] = user
+        # By role for the first user in it, and by e-mail for every user (a role may have two).
+        users.setdefault(spec.role, user)
+        users[spec.email] = user
         advance("users")
     return users
 
@@ -143,8 +156,9 @@ def _set_credentials(users: dict[str, User], seed: int) -> None:
     """The shared demo password and a TOTP secret derived from the seed, for every demo user."""
     # One hash for all: PBKDF2 is slow on purpose, and twelve of them would double the load time.
     hashed = make_password(city.DEMO_PASSWORD)
-    User.objects.filter(pk__in=[u.pk for u in users.values()]).update(password=hashed)
-    for user in users.values():
+    unique = list({u.pk: u for u in users.values()}.values())
+    User.objects.filter(pk__in=[u.pk for u in unique]).update(password=hashed)
+    for user in unique:
         totp.enrol(user, totp.derive_secret(seed, user.email))
         for verb, section in ((Verb.PASSWORD_CHANGE, ""), (Verb.FACTOR_CHANGE, "totp")):
             record_event(actor=None, actor_label=COMMAND_LABEL, verb=verb, target=user, section=section)
