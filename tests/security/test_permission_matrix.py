@@ -25,7 +25,7 @@ from .routes import ANONYMOUS, MATRIX_PATH, all_routes, expected, load_matrix, u
 ROLES = [ANONYMOUS, *[r.value for r in Role]]
 WRITE = os.environ.get("SAFEHUB_WRITE_MATRIX") == "1"
 # Only opaque ids and fixed type names may appear in a route (R4).
-ALLOWED_CONVERTERS = {"uuid", "object_type", "int", "slug"}
+ALLOWED_CONVERTERS = {"uuid", "object_type", "int", "slug", "contact_reference"}
 
 
 def classify(response: Any) -> str:

@@ -19,5 +19,5 @@ urlpatterns = [
     path("people/<uuid:id>/", PersonDetailView.as_view(), name="person-detail"),
     *PERSON_PART_ROUTES,
     path("contacts", ContactCollectionView.as_view(), name="contact-create"),
-    path("contacts/<slug:reference>/status", ContactStatusView.as_view(), name="contact-status"),
+    path("contacts/<contact_reference:reference>/status", ContactStatusView.as_view(), name="contact-status"),
 ]

@@ -7,6 +7,7 @@ field names (`subjects.0.family_name`). Output is the sender's view only: a refe
 in words meant for them and, once decided, the feedback written for them (R20, R21).
 """
 
+import datetime as dt
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -14,6 +15,7 @@ from rest_framework import serializers
 
 from safehub.front_door.constants import ConcernCategory, ConsentStatus, LawfulBasis, SubjectRole
 from safehub.front_door.services.contact import SubjectInput
+from safehub.platform import clock
 
 KIND_REFERRAL = "referral"
 KIND_POLICE_NOTIFICATION = "police_notification"
@@ -23,6 +25,9 @@ CONTACT_KINDS = [
     (KIND_POLICE_NOTIFICATION, "A police notification (for example a domestic abuse notification)"),
 ]
 CONTACT_SEXES = [("M", "Male"), ("F", "Female"), ("U", "Not known")]
+# Every clock starts at received_at, and the dashboard times the hub from it: a partner may send
+# what it learnt a few days ago, not back-date a contact by months.
+RECEIVED_AT_MAX_AGE = dt.timedelta(days=7)
 TRACKING_STATUSES = [
     ("received", "Received"),
     ("being_looked_at", "Being looked at"),
@@ -70,7 +75,10 @@ class ContactCreateInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=CONTACT_KINDS,
         default=KIND_REFERRAL,
-        help_text="A police notification is recorded on the MASH's police notification channel.",
+        help_text=(
+            "A police notification is recorded on the MASH's police notification channel; "
+            "only a police agency's key may send one."
+        ),
     )
     external_reference = serializers.CharField(
         max_length=100,
@@ -87,7 +95,7 @@ class ContactCreateInputSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="When the concern was raised; now if left out.",
+        help_text="When the concern was raised, at most 7 days ago and not in the future; now if left out.",
     )
     summary = serializers.CharField(max_length=20_000, help_text="The concern, in the referrer's words.")
     concerns = serializers.ListField(
@@ -108,6 +116,26 @@ class ContactCreateInputSerializer(serializers.Serializer):
         if value == LawfulBasis.LAW_ENFORCEMENT and not self.context.get("police"):
             raise serializers.ValidationError(
                 "Only a police agency may send under law enforcement processing."
+            )
+        return value
+
+    def validate_kind(self, value: str) -> str:
+        # The channel tells MASH staff the police have already attended; another agency's key
+        # must not put its contacts on it.
+        if value == KIND_POLICE_NOTIFICATION and not self.context.get("police"):
+            raise serializers.ValidationError("Only a police agency may send a police notification.")
+        return value
+
+    def validate_received_at(self, value: dt.datetime | None) -> dt.datetime | None:
+        if value is None:
+            return value
+        now = clock.now()
+        if value > now:
+            raise serializers.ValidationError("received_at cannot be in the future.")
+        if value < now - RECEIVED_AT_MAX_AGE:
+            raise serializers.ValidationError(
+                "received_at can be at most 7 days ago: the MASH's clocks and timeliness figures run "
+                "from it. Send an older concern without received_at and give the date in the summary."
             )
         return value
 

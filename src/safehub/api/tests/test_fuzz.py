@@ -62,7 +62,8 @@ def _body_properties(schema: dict[str, Any], op: dict[str, Any]) -> list[str]:
 
 
 def _url(path: str, person_id: uuid.UUID | str) -> str:
-    return path.replace("{id}", str(person_id))
+    # A contact reference in the shape partners quote; no such contact exists for these callers.
+    return path.replace("{id}", str(person_id)).replace("{reference}", "MASH-2026-000000")
 
 
 def _assert_sound(response: Any, context: str) -> None:

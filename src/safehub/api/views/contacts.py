@@ -108,7 +108,9 @@ class ContactCollectionView(SafehubApiView):
             "nothing is recorded unless everything is right. A contact must name a child (a name with "
             "a date of birth, or an NHS number), an unborn child with the expected date, or say in "
             "`child_not_identified_reason` why no child can be named yet. `referral_source` is a CIN "
-            "census referral source code. `external_reference` makes retries safe: the same value "
+            "census referral source code. `kind` `police_notification` is for a police agency's key "
+            "only. `received_at` may be at most 7 days ago and not in the future (every clock runs "
+            "from it). `external_reference` makes retries safe: the same value "
             "from the same agency answers 200 with the contact already recorded. Audited."
         ),
         request=ContactCreateInputSerializer,

@@ -9,8 +9,8 @@ from safehub.platform.models import BaseModel, VersionedModel
 
 from ..constants import (
     DecisionStatus,
-    FeedbackChoice,
     FeedbackChannel,
+    FeedbackChoice,
     FeedbackStatus,
     HandoverService,
     HandoverStatus,

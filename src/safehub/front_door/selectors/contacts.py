@@ -91,7 +91,7 @@ def contact_queue(
     # every contact, decided ones included, instead of walking the queue index.
     ids = [c.pk for c in contacts]
     alerts = _counts(IntakeAlert.objects.filter(contact_id__in=ids))
-    requests = _counts(InformationRequest.objects.filter(contact_id__in=ids, status=RequestStatus.OPEN))
+    open_requests = _counts(InformationRequest.objects.filter(contact_id__in=ids, status=RequestStatus.OPEN))
     record_event(
         actor=actor,
         verb=Verb.LIST,
@@ -99,7 +99,7 @@ def contact_queue(
         section="queue",
         result_ids=ids,
     )
-    return [_row(c, now, alerts.get(c.pk, 0), requests.get(c.pk, 0)) for c in contacts]
+    return [_row(c, now, alerts.get(c.pk, 0), open_requests.get(c.pk, 0)) for c in contacts]
 
 
 @dataclass(frozen=True)

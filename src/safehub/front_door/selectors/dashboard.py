@@ -13,14 +13,25 @@ refuge case, an adoption) are counted here like every other contact, because a d
 left them out would be wrong; but a cell of one or two in a week could be matched with what a
 reader knows ("the contact about the head teacher's daughter came in that week") and reveal that
 the record exists and what happened to it. A count of five or more cannot single anyone out in
-the same way. Where one cell of a group that adds up to a shown total is hidden, the smallest
-other non-zero cell is hidden too, so the hidden one cannot be worked out by subtraction.
+the same way.
+
+A hidden count must not be recoverable from the figures around it either. Every table whose cells
+add up to a shown figure is a group: the RAG mix of a period and the sources of a period against
+that period's received count, each source's periods against its "All" total, outcomes (with the
+contacts not yet decided, which a reader may well know: old periods are all decided) against the
+received count, and the open-now columns against their totals. `protect` hides further cells
+("not shown") until, in every group, no hidden cell can be pinned down from the total, the shown
+cells and what the labels tell a reader (a small cell is 1 to 4; a protecting cell is at least 5
+and, being chosen smallest first, at most the smallest count still shown beside it); then the
+sums are solved all together, so a cycle of rows and columns cannot pin one down either. Ranges
+are whole periods, so two overlapping ranges cannot be subtracted to isolate a day.
+docs/domain/mash-dashboard.md says what is still not covered.
 """
 
 import datetime as dt
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,72 +45,23 @@ from safehub.platform.errors import PermissionRefused
 from safehub.reference_data.models import Code
 
 from ..constants import OPEN_STATUSES, REFERRAL_SOURCE_LIST, Outcome, Rag
+from ..disclosure import (
+    SMALL_CELL_MAX,
+    SUPPRESSED,
+    Cell,
+    Group,
+    Rate,
+    cell,
+    protect,
+)
 from ..models import Contact, InformationRequest, RagRating
 
-SMALL_CELL_MAX = 4
-SUPPRESSED = "fewer than 5"
 PERIODS = ("week", "month")
 DEFAULT_SPAN = 12  # weeks or months shown when no range is given
 MAX_DAYS = 3 * 366  # a longer range is an export job, not a page
 NOT_RATED = "not_rated"
 
 
-# --- cells --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Cell:
-    """One count as it may be shown: `text` is the number, or "fewer than 5" (R22)."""
-
-    value: int
-    hidden: bool = False
-
-    @property
-    def text(self) -> str:
-        return SUPPRESSED if self.hidden else f"{self.value:,}"
-
-    @property
-    def shown(self) -> int | None:
-        """The number a chart may draw; None when it must not be drawn."""
-        return None if self.hidden else self.value
-
-
-def cell(value: int) -> Cell:
-    return Cell(value=value, hidden=1 <= value <= SMALL_CELL_MAX)
-
-
-@dataclass(frozen=True)
-class Rate:
-    """`part` of `whole` as a percentage, hidden when either is a small cell."""
-
-    part: int
-    whole: int
-
-    @property
-    def hidden(self) -> bool:
-        return 1 <= self.part <= SMALL_CELL_MAX or 1 <= self.whole <= SMALL_CELL_MAX
-
-    @property
-    def text(self) -> str:
-        if self.whole == 0:
-            return "none"
-        if self.hidden:
-            return f"not shown ({SUPPRESSED})"
-        return f"{round(100 * self.part / self.whole)}%"
-
-
-def suppress_group(values: Sequence[int]) -> list[Cell]:
-    """Cells of a group whose total is shown: when exactly one is hidden, hide the next smallest
-    non-zero one too, so the hidden one cannot be found by subtraction from the total."""
-    cells = [cell(v) for v in values]
-    hidden = [i for i, c in enumerate(cells) if c.hidden]
-    if len(hidden) == 1:
-        others = [(v, i) for i, v in enumerate(values) if v > 0 and i not in hidden]
-        if others:
-            _, smallest = min(others)
-            cells[smallest] = Cell(value=values[smallest], hidden=True)
-    return cells
-
-
-# --- the dashboard's shape ----------------------------------------------------------------------
 @dataclass(frozen=True)
 class PeriodRow:
     start: dt.date
@@ -213,6 +175,8 @@ def _trunc(period: str, field_name: str) -> Any:
 def mash_dashboard(*, actor: Any, period: str = "week", start: dt.date, end: dt.date) -> Dashboard:
     """The dashboard for contacts received from `start` to `end` (inclusive), by `period`.
 
+    The range is widened to whole periods (to today at most, for the current one): a range that
+    started or ended mid-week could be set a day apart twice and the two pages subtracted (R22).
     Needs VIEW_MASH_DASHBOARD. Auditing the view is the caller's (the page's) job, because a
     test or an export may read the figures without showing them.
     """
@@ -222,18 +186,100 @@ def mash_dashboard(*, actor: Any, period: str = "week", start: dt.date, end: dt.
         raise ValueError(f"period must be one of {PERIODS}")
     if end < start or (end - start).days > MAX_DAYS:
         raise ValueError("The range must run forwards and cover at most three years.")
+    start, end = whole_periods(start, end, period)
     since, until = _bounds(start, end)
     contacts = Contact.objects.filter(received_at__gte=since, received_at__lt=until)
     starts = period_starts(start, end, period)
     board = Dashboard(period=period, start=start, end=end)
-    board.rows = _period_rows(contacts, period, starts)
-    board.sources = _source_rows(contacts, period, starts)
+    board.rows, board.sources = _received_tables(contacts, period, starts)
     board.agencies = _agency_rows(since, until)
     _open_now(board)
     return board
 
 
-def _period_rows(contacts: QuerySet[Contact], period: str, starts: list[dt.date]) -> list[PeriodRow]:
+def whole_periods(start: dt.date, end: dt.date, period: str) -> tuple[dt.date, dt.date]:
+    """`start` back to its period's first day, `end` on to its period's last day or today."""
+    last = _next_start(period_start(end, period), period) - dt.timedelta(days=1)
+    return period_start(start, period), min(last, max(end, clock.today()))
+
+
+_PERIOD_FIGURES = (
+    "received",
+    "red",
+    "amber",
+    "green",
+    "rated",
+    "rated_in_time",
+    "decided",
+    "decided_in_time",
+)
+
+
+def _received_tables(
+    contacts: QuerySet[Contact], period: str, starts: list[dt.date]
+) -> tuple[list[PeriodRow], list[SourceRow]]:
+    """The period rows (received, RAG mix, timeliness, outcomes) and the sources table, protected
+    together: a period's received count is the total of its RAG mix, its outcomes and its sources
+    column at once, so a cell withheld in one table must hold in the others (R22)."""
+    by_period, outcomes = _period_counts(contacts, period)
+    sources = _source_counts(contacts, period)
+    empty = dict.fromkeys(_PERIOD_FIGURES, 0)
+    rag_keys = [*Rag.values, NOT_RATED]
+    values: dict[Hashable, int] = {}
+    groups: list[Group] = []
+    known: list[Hashable] = []
+    for start in starts:
+        row = by_period.get(start, empty)
+        received = ("received", start)
+        values[received] = row["received"]
+        rag_values = [row["red"], row["amber"], row["green"]]
+        rag_values.append(row["received"] - sum(rag_values))
+        values.update({("rag", start, k): v for k, v in zip(rag_keys, rag_values, strict=True)})
+        groups.append(Group(received, tuple(("rag", start, k) for k in rag_keys)))
+        # Contacts not yet decided are not a column, but a reader can often tell how many there
+        # are (none, for a period long past), so outcomes are protected as if they added up.
+        values.update({("outcome", start, k): outcomes[start].get(k, 0) for k in Outcome.values})
+        undecided = ("undecided", start)
+        values[undecided] = row["received"] - sum(outcomes[start].values())
+        known.append(undecided)
+        groups.append(Group(received, (*(("outcome", start, k) for k in Outcome.values), undecided)))
+        values.update({("source", code, start): sources[code].get(start, 0) for code in sources})
+        groups.append(Group(received, tuple(("source", code, start) for code in sorted(sources))))
+    for code in sorted(sources):
+        values[("source_total", code)] = sum(sources[code].values())
+        groups.append(Group(("source_total", code), tuple(("source", code, start) for start in starts)))
+    cells = protect(values, groups, known)
+
+    rows = []
+    for start in starts:
+        row = by_period.get(start, empty)
+        rows.append(
+            PeriodRow(
+                start=start,
+                label=period_label(start, period),
+                received=cells[("received", start)],
+                rag={k: cells[("rag", start, k)] for k in rag_keys},
+                rated_in_time=Rate(row["rated_in_time"], row["rated"]),
+                decided_in_time=Rate(row["decided_in_time"], row["decided"]),
+                outcomes={k: cells[("outcome", start, k)] for k in Outcome.values},
+            )
+        )
+    labels = _source_labels(sources)
+    source_rows = [
+        SourceRow(
+            code=code,
+            label=labels.get(code, code),
+            cells=[cells[("source", code, start)] for start in starts],
+            total=cells[("source_total", code)],
+        )
+        for code in sorted(sources)
+    ]
+    return rows, source_rows
+
+
+def _period_counts(
+    contacts: QuerySet[Contact], period: str
+) -> tuple[dict[dt.date, dict[str, Any]], dict[dt.date, dict[str, int]]]:
     first_rating = RagRating.objects.filter(contact=OuterRef("pk")).order_by("created_at", "pk")
     counted = (
         contacts.annotate(
@@ -264,34 +310,10 @@ def _period_rows(contacts: QuerySet[Contact], period: str, starts: list[dt.date]
         .order_by()
     ):
         outcomes[grouped["period"]][grouped["outcome"]] = grouped["n"]
-
-    rows = []
-    empty: dict[str, Any] = dict.fromkeys(
-        ("received", "red", "amber", "green", "rated", "rated_in_time", "decided", "decided_in_time"), 0
-    )
-    for start in starts:
-        row = by_period.get(start, empty)
-        received = row["received"]
-        rag_values = [row["red"], row["amber"], row["green"]]
-        rag_values.append(received - sum(rag_values))
-        rag_cells = suppress_group(rag_values)
-        outcome_values = [outcomes[start].get(code, 0) for code in Outcome.values]
-        rows.append(
-            PeriodRow(
-                start=start,
-                label=period_label(start, period),
-                received=cell(received),
-                rag=dict(zip([*Rag.values, NOT_RATED], rag_cells, strict=True)),
-                rated_in_time=Rate(row["rated_in_time"], row["rated"]),
-                decided_in_time=Rate(row["decided_in_time"], row["decided"]),
-                # Undecided contacts are not a column, so outcomes do not add up to a shown total.
-                outcomes=dict(zip(Outcome.values, [cell(v) for v in outcome_values], strict=True)),
-            )
-        )
-    return rows
+    return by_period, outcomes
 
 
-def _source_rows(contacts: QuerySet[Contact], period: str, starts: list[dt.date]) -> list[SourceRow]:
+def _source_counts(contacts: QuerySet[Contact], period: str) -> dict[str, dict[dt.date, int]]:
     counts: dict[str, dict[dt.date, int]] = defaultdict(dict)
     for row in (
         contacts.annotate(period=_trunc(period, "received_at"))
@@ -300,19 +322,7 @@ def _source_rows(contacts: QuerySet[Contact], period: str, starts: list[dt.date]
         .order_by()
     ):
         counts[row["referral_source"]][row["period"]] = row["n"]
-    labels = _source_labels(counts)
-    rows = []
-    for code in sorted(counts):
-        values = [counts[code].get(start, 0) for start in starts]
-        rows.append(
-            SourceRow(
-                code=code,
-                label=labels.get(code, code),
-                cells=[cell(v) for v in values],
-                total=cell(sum(values)),
-            )
-        )
-    return rows
+    return counts
 
 
 def _source_labels(codes: Iterable[str]) -> dict[str, str]:
@@ -377,19 +387,17 @@ def _open_now(board: Dashboard) -> None:
     }
     keys = [*Rag.values, ""]
     labels = [*Rag.labels, "Not yet rated"]
-    open_values = [counts.get(k, {}).get("open", 0) for k in keys]
-    overdue_values = [counts.get(k, {}).get("overdue", 0) for k in keys]
-    open_cells = suppress_group(open_values)
-    overdue_cells = suppress_group(overdue_values)
+    values: dict[Hashable, int] = {}
+    for k in keys:
+        values[("open", k)] = counts.get(k, {}).get("open", 0)
+        values[("overdue", k)] = counts.get(k, {}).get("overdue", 0)
+    values["open"] = sum(values[("open", k)] for k in keys)
+    values["overdue"] = sum(values[("overdue", k)] for k in keys)
+    groups = [Group(column, tuple((column, k) for k in keys)) for column in ("open", "overdue")]
+    cells = protect(values, groups)
     board.open_now = [
-        OpenRow(rag=k or NOT_RATED, label=label, open=o, overdue=d)
-        for k, label, o, d in zip(keys, labels, open_cells, overdue_cells, strict=True)
+        OpenRow(rag=k or NOT_RATED, label=label, open=cells[("open", k)], overdue=cells[("overdue", k)])
+        for k, label in zip(keys, labels, strict=True)
     ]
-    board.open_total = cell(sum(open_values))
-    board.overdue_total = cell(sum(overdue_values))
-
-
-# --- a partner system following what it sent (the contacts API's status endpoint) ---------------
-# Kept beside the dashboard because both are read-only projections with no personal data; it
-# belongs with the contact selectors and can move there unchanged.
-# The code a partner system branches on; the words are the portal's, so both say the same.
+    board.open_total = cells["open"]
+    board.overdue_total = cells["overdue"]

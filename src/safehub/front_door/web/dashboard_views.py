@@ -40,7 +40,7 @@ class Bar:
     width: float
     height: float
     label: str  # under the bar
-    value: str  # above the bar: the number, or "<5" where the count is suppressed
+    value: str  # above the bar: the number, "<5" for a small count, "n/s" for one withheld
     title: str
 
 
@@ -56,8 +56,8 @@ class Chart:
 
 
 def received_chart(board: Dashboard) -> Chart:
-    """Contacts received per period as bars. A suppressed count draws no bar (its height would
-    give the number away) and is labelled "<5"; the table beside the chart says the same."""
+    """Contacts received per period as bars. A hidden count draws no bar (its height would give
+    the number away) and is labelled "<5" or "n/s"; the table beside the chart says the same."""
     rows = board.rows
     plot_height = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
     shown = [row.received.shown for row in rows]
@@ -76,7 +76,7 @@ def received_chart(board: Dashboard) -> Chart:
                 width=round(width, 1),
                 height=round(height, 1),
                 label=short,
-                value="<5" if value is None else str(value),
+                value=row.received.short,
                 title=f"{row.label}: {row.received.text} contacts received",
             )
         )
@@ -138,7 +138,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         actor=request.user,
         verb=Verb.VIEW,
         object_type="front_door.dashboard",
-        section=f"{period} {start.isoformat()}..{end.isoformat()}",
+        section=f"{period} {board.start.isoformat()}..{board.end.isoformat()}",
     )
     context = {
         "form": form,

@@ -1,10 +1,12 @@
 """Contacts from partner systems over the API: submit, retry safely, follow the status (issue 4, item 9)."""
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 
@@ -214,6 +216,42 @@ def test_only_a_police_agency_may_use_law_enforcement_processing(key_client):
     school = key_client(Role.REFERRER, scopes=[Scope.CONTACTS_WRITE])
     error = assert_error(post(school, body(kind="referral", referral_source="2A")), 400, "validation_error")
     assert "lawful_basis" in error["fields"]
+
+
+def test_only_a_police_agency_may_send_a_police_notification(key_client):
+    """R24: the API checks what the staff form does; only a police key uses the police channel."""
+    school = key_client(Role.REFERRER, scopes=[Scope.CONTACTS_WRITE])
+    payload = body(kind="police_notification", lawful_basis="public_task_safeguarding", referral_source="2A")
+    error = assert_error(post(school, payload), 400, "validation_error")
+    assert "police agency" in " ".join(error["fields"]["kind"])
+    assert Contact.objects.count() == 0
+    referral = post(
+        school, body(kind="referral", lawful_basis="public_task_safeguarding", referral_source="2A")
+    )
+    assert referral.status_code == 201, referral.content
+    assert Contact.objects.get().channel == Channel.API
+
+
+@pytest.mark.parametrize(
+    ("received_at", "accepted"),
+    [
+        (timedelta(days=8), False),
+        (timedelta(days=400), False),
+        (timedelta(days=6, hours=23), True),
+        (timedelta(minutes=-10), False),  # in the future
+    ],
+)
+def test_received_at_cannot_be_backdated_beyond_seven_days_or_set_ahead(police_key, received_at, accepted):
+    """R52: received_at starts every clock (and the dashboard's timeliness); a key must not
+    back-date a contact past the week, or date it ahead."""
+    when = (timezone.now() - received_at).isoformat()
+    response = post(police_key(), body(received_at=when))
+    if accepted:
+        assert response.status_code == 201, response.content
+        return
+    error = assert_error(response, 400, "validation_error")
+    assert "received_at" in error["fields"]
+    assert Contact.objects.count() == 0
 
 
 def test_malformed_and_hostile_bodies_never_fail_the_server(police_key):

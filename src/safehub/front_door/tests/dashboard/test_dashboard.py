@@ -2,6 +2,7 @@
 (R18), the audit of every view, and a query count that does not grow with the data."""
 
 import datetime as dt
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -17,15 +18,8 @@ from safehub.audit.models import AuditEvent
 from safehub.platform.errors import PermissionRefused
 
 from ...constants import Outcome
-from ...selectors.dashboard import (
-    SUPPRESSED,
-    Rate,
-    cell,
-    default_range,
-    mash_dashboard,
-    period_starts,
-    suppress_group,
-)
+from ...disclosure import SUPPRESSED, WITHHELD, Group, Rate, cell, protect, suppress_group
+from ...selectors.dashboard import default_range, mash_dashboard, period_starts
 from .factories_dashboard import GREEN, RED, Seeder, health, police
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +42,7 @@ def analyst():
 
 
 def seed_known_set() -> None:
-    """Week A: 10 contacts (5 red rated in time, 5 green rated late), 6 decided in time (5 no
+    """Week A: 10 contacts (5 red rated in time, 5 green rated late), 7 decided in time (6 no
     further action, 1 strategy discussion); police asked 6 times (5 answered in 2 hours, 1 open),
     health asked twice. Week B: 3 contacts not yet rated, from the police (source 6)."""
     seed = Seeder()
@@ -68,7 +62,7 @@ def seed_known_set() -> None:
     seed.rating(
         contacts[0], GREEN, at=WEEK_A + timedelta(days=9), due_at=WEEK_A + timedelta(days=3), previous=RED
     )
-    for index, contact in enumerate(contacts[:6]):
+    for index, contact in enumerate(contacts[:7]):
         contact.status = "decided"
         contact.decided_at = contact.received_at + timedelta(hours=20)
         contact.outcome = Outcome.STRATEGY if index == 0 else Outcome.NO_FURTHER_ACTION
@@ -119,6 +113,109 @@ def test_one_hidden_cell_in_a_group_hides_the_next_smallest_so_it_cannot_be_subt
     assert not any(c.hidden for c in suppress_group([5, 0, 9]))
 
 
+def test_small_cells_that_the_total_pins_down_are_protected_too():
+    """R22: two "fewer than 5" cells that are 8 between them are both 4; two that are 2 are both 1."""
+    assert [c.hidden for c in suppress_group([10, 4, 4])] == [True, True, True]
+    assert [c.hidden for c in suppress_group([10, 1, 1])] == [True, True, True]
+    assert [c.text for c in suppress_group([10, 4, 4])] == [WITHHELD, SUPPRESSED, SUPPRESSED]
+    assert not suppress_group([10, 2, 3])[0].hidden  # 5 between them: 1 and 4, 2 and 3, ...
+
+
+def _solutions(table, row_totals, column_totals, limit=40):
+    """Every way a reader could fill the hidden cells of a table from what it shows: a small
+    cell is 1 to 4, a withheld one 5 or more; rows and columns must add up to their totals."""
+    hidden = [(r, c) for r, row in enumerate(table) for c, cell_ in enumerate(row) if cell_.hidden]
+    ranges = [range(1, 5) if not table[r][c].withheld else range(5, limit) for r, c in hidden]
+    found = []
+    for guess in itertools.product(*ranges):
+        filled = [[cell_.value for cell_ in row] for row in table]
+        for (r, c), value in zip(hidden, guess, strict=True):
+            filled[r][c] = value
+        if all(
+            sum(row) == total.value for row, total in zip(filled, row_totals, strict=True) if not total.hidden
+        ) and all(
+            sum(column) == total.value
+            for column, total in zip(zip(*filled, strict=True), column_totals, strict=True)
+            if not total.hidden
+        ):
+            found.append(dict(zip(hidden, guess, strict=True)))
+    return hidden, found
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [
+        [[10, 3], [7, 6]],  # the finding: 2A's 3 was its "All" less its 10
+        [[12, 0, 2], [9, 8, 0], [0, 6, 7]],
+        [[1, 20, 0], [0, 0, 9], [30, 1, 5]],
+    ],
+)
+def test_no_hidden_cell_of_a_table_with_row_and_column_totals_can_be_worked_out(counts):
+    """R22: rows against their totals and columns against theirs, together, until stable. Every
+    hidden cell has at least two values that fit everything the table shows."""
+    groups, values = [], {}
+    for r, row in enumerate(counts):
+        for c, value in enumerate(row):
+            values[(r, c)] = value
+        values[("row", r)] = sum(row)
+        groups.append(Group(("row", r), tuple((r, c) for c in range(len(row)))))
+    for c in range(len(counts[0])):
+        values[("column", c)] = sum(row[c] for row in counts)
+        groups.append(Group(("column", c), tuple((r, c) for r in range(len(counts)))))
+    cells = protect(values, groups)
+    table = [[cells[(r, c)] for c in range(len(counts[0]))] for r in range(len(counts))]
+    row_totals = [cells[("row", r)] for r in range(len(counts))]
+    column_totals = [cells[("column", c)] for c in range(len(counts[0]))]
+    hidden, solutions = _solutions(table, row_totals, column_totals)
+    assert hidden, "the table has small cells"
+    for key in hidden:
+        assert len({solution[key] for solution in solutions}) >= 2, key
+
+
+def test_a_source_hidden_in_one_week_cannot_be_taken_from_its_total_or_the_week_received():
+    """R22, the finding: source 2A sent 10 in week A and 3 in week B. Before, its "All" of 13
+    less the 10 shown gave the 3; so did week B's received count less the other sources."""
+    seed = Seeder()
+    for i in range(10):
+        seed.contact(WEEK_A + timedelta(minutes=i), source="2A")
+    for i in range(7):
+        seed.contact(WEEK_A + timedelta(hours=2, minutes=i), source="6")
+    for i in range(3):
+        seed.contact(WEEK_B + timedelta(minutes=i), source="2A")
+    for i in range(6):
+        seed.contact(WEEK_B + timedelta(hours=2, minutes=i), source="6")
+    board = mash_dashboard(actor=analyst(), period="week", start=START, end=END)
+    sources = {s.code: s for s in board.sources}
+    received = {row.start: row.received for row in board.rows}
+    for source in sources.values():
+        shown = [c for c in source.cells if not c.hidden]
+        hidden = [c for c in source.cells if c.hidden]
+        assert len(hidden) != 1 or source.total.hidden, source.code
+        assert sum(c.value for c in shown) + sum(c.value for c in hidden) == source.total.value
+    for index, start in enumerate(row.start for row in board.rows):
+        column = [s.cells[index] for s in sources.values()]
+        assert sum(c.hidden for c in column) != 1 or received[start].hidden, start
+    assert sources["2A"].cells[2].text == SUPPRESSED  # week B
+    assert sources["2A"].cells[1].text == WITHHELD  # its 10 in week A
+    assert received[WEEK_B.date() - timedelta(days=1)].text == "9"
+
+
+def test_the_range_is_widened_to_whole_periods():
+    """R22: a range starting on a Wednesday and one starting on the Thursday would differ by one
+    day's contacts; both now show the whole week."""
+    seed = Seeder()
+    seed.contact(dt.datetime(2026, 11, 10, 9, 0, tzinfo=dt.UTC))  # Tuesday
+    wednesday = mash_dashboard(actor=analyst(), period="week", start=dt.date(2026, 11, 11), end=END)
+    thursday = mash_dashboard(actor=analyst(), period="week", start=dt.date(2026, 11, 12), end=END)
+    assert wednesday.start == thursday.start == dt.date(2026, 11, 9)
+    assert wednesday.rows[0].received.value == thursday.rows[0].received.value == 1
+    assert wednesday.end == END  # the current week runs to today
+    earlier = mash_dashboard(
+        actor=analyst(), period="month", start=dt.date(2026, 9, 3), end=dt.date(2026, 10, 9)
+    )
+    assert (earlier.start, earlier.end) == (dt.date(2026, 9, 1), dt.date(2026, 10, 31))
+
+
 def test_periods_and_the_default_range():
     assert period_starts(dt.date(2026, 11, 4), dt.date(2026, 11, 17), "week") == [
         dt.date(2026, 11, 2),
@@ -161,7 +258,10 @@ def test_the_weekly_figures_for_a_known_set():
     }
     assert week_a.rated_in_time.text == "50%"  # the 5 reds; the later late re-rating does not count
     assert week_a.decided_in_time.text == "100%"
-    assert week_a.outcomes[Outcome.NO_FURTHER_ACTION].text == "5"
+    # 7 decided beside 3 undecided (a reader may know that): the 1 strategy discussion would be
+    # 7 less 6, so the 6 is withheld too.
+    assert week_a.outcomes[Outcome.NO_FURTHER_ACTION].text == WITHHELD
+    assert week_a.outcomes[Outcome.NO_FURTHER_ACTION].value == 6
     assert week_a.outcomes[Outcome.STRATEGY].text == SUPPRESSED
     assert week_a.outcomes[Outcome.EARLY_HELP].text == "0"
 
@@ -193,17 +293,19 @@ def test_the_monthly_figures_add_the_weeks_up():
     assert list(rows) == [dt.date(2026, 10, 1), dt.date(2026, 11, 1)]
     november = rows[dt.date(2026, 11, 1)]
     assert november.received.text == "13"
-    # Three not rated beside 5, 0 and 5: the one hidden cell takes the smallest other with it.
-    assert [c.hidden for c in november.rag.values()] == [True, False, False, True]
-    assert november.rag["green"].text == "5"
+    # Three not rated beside 5, 0 and 5: the hidden cell takes the smallest other (red) with it;
+    # and as red was picked for being smallest, it is at most green's 5, so green goes too.
+    assert [c.hidden for c in november.rag.values()] == [True, False, True, True]
+    assert november.rag["not_rated"].text == SUPPRESSED
+    assert november.rag["green"].text == WITHHELD
 
 
 def test_open_now_counts_the_open_contacts_by_rating_and_those_past_their_clock():
     seed_known_set()
     board = mash_dashboard(actor=analyst(), period="week", start=START, end=END)
     open_now = {row.rag: row for row in board.open_now}
-    # 4 rated and undecided (all past their decision clock), 3 not rated and due in an hour.
-    assert board.open_total.text == "7"
+    # 3 rated and undecided (all past their decision clock), 3 not rated and due in an hour.
+    assert board.open_total.text == "6"
     assert board.overdue_total.text == SUPPRESSED
     assert open_now["not_rated"].open.hidden
     assert open_now["amber"].open.text == "0"
