@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "safehub.access",
     "safehub.reference_data",
     "safehub.people",
+    "safehub.casework",
+    "safehub.child_protection",
     "safehub.front_door",
     "safehub.web",
     "safehub.api",

@@ -70,6 +70,14 @@ class Capability(models.TextChoices):
     ANSWER_REQUESTS = "answer_requests", "Answer information requests for your agency"
     SUBMIT_REFERRALS = "submit_referrals", "Submit referrals through the portal and follow them"
     VIEW_MASH_DASHBOARD = "view_mash_dashboard", "See the MASH dashboard"
+    VIEW_CASES = "view_cases", "See child in need and child protection records"
+    RECORD_CASEWORK = "record_casework", "Record casework: assessments, visits, notes, documents"
+    MANAGE_CASES = "manage_cases", "Allocate cases, authorise assessments and close cases"
+    CHAIR_CONFERENCES = "chair_conferences", "Record child protection conferences and their decisions"
+    MANAGE_CASE_SETTINGS = (
+        "manage_case_settings",
+        "Set local visit frequencies, caseload weights and letter templates",
+    )
 
 
 # Roles whose work is case work inside children's services: they see unrestricted people.
@@ -102,22 +110,36 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.AUTHORISE_DECISIONS,
             C.MANAGE_CLOCKS,
             C.VIEW_MASH_DASHBOARD,
+            C.VIEW_CASES,
         }
     ),
     Role.MASH_SOCIAL_WORKER: frozenset(
-        {C.VIEW_PEOPLE, C.EDIT_PEOPLE, C.BREAK_GLASS, C.VIEW_CONTACTS, C.RECORD_CONTACTS}
+        {C.VIEW_PEOPLE, C.EDIT_PEOPLE, C.BREAK_GLASS, C.VIEW_CONTACTS, C.RECORD_CONTACTS, C.VIEW_CASES}
     ),
     # A partner officer sees only the requests addressed to their agency (issue 4, item 5).
     Role.MASH_PARTNER: frozenset({C.ANSWER_REQUESTS}),
     # A referring professional sees only what they submitted, in the portal (issue 4, item 2).
     Role.REFERRER: frozenset({C.SUBMIT_REFERRALS}),
     Role.EARLY_HELP: frozenset({C.VIEW_PEOPLE, C.EDIT_PEOPLE}),
-    Role.SOCIAL_WORKER: frozenset({C.VIEW_PEOPLE, C.EDIT_PEOPLE, C.BREAK_GLASS}),
+    Role.SOCIAL_WORKER: frozenset(
+        {C.VIEW_PEOPLE, C.EDIT_PEOPLE, C.BREAK_GLASS, C.VIEW_CASES, C.RECORD_CASEWORK}
+    ),
     # Managers decide merges: a wrong merge hides one child inside another's record (T16).
     Role.TEAM_MANAGER: frozenset(
-        {C.VIEW_PEOPLE, C.EDIT_PEOPLE, C.VIEW_ACCESS_LOG, C.BREAK_GLASS, C.MERGE_PEOPLE}
+        {
+            C.VIEW_PEOPLE,
+            C.EDIT_PEOPLE,
+            C.VIEW_ACCESS_LOG,
+            C.BREAK_GLASS,
+            C.MERGE_PEOPLE,
+            C.VIEW_CASES,
+            C.RECORD_CASEWORK,
+            C.MANAGE_CASES,
+            C.MANAGE_CASE_SETTINGS,
+        }
     ),
-    Role.IRO: frozenset({C.VIEW_PEOPLE, C.BREAK_GLASS}),
+    # Conference chairs record conferences and their decisions; they do not run the case.
+    Role.IRO: frozenset({C.VIEW_PEOPLE, C.BREAK_GLASS, C.VIEW_CASES, C.CHAIR_CONFERENCES}),
     # Aggregates only: the dashboard shows counts, never a child (R22).
     Role.PERFORMANCE_ANALYST: frozenset({C.VIEW_MASH_DASHBOARD}),
     Role.PARTNERSHIP_MANAGER: frozenset({C.VIEW_MASH_DASHBOARD}),
