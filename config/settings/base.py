@@ -206,6 +206,17 @@ SAFEHUB_OFFICE_CLOSES = env_str("SAFEHUB_OFFICE_CLOSES", "17:00")
 SAFEHUB_PHASE = env_str("SAFEHUB_PHASE", "Beta")
 SAFEHUB_REFERENCE_DIR = env_str("SAFEHUB_REFERENCE_DIR", str(REFERENCE_DIR))
 
+# Case documents (R43): bytes under random names outside the web root, served only through the
+# authorised download view; quarantined until ClamAV passes them. With the scanner off, uploads
+# stay quarantined and the page says so (R57). Put a body-size limit on the reverse proxy too.
+SAFEHUB_DOCUMENT_ROOT = env_str("SAFEHUB_DOCUMENT_ROOT", str(BASE_DIR / "var" / "documents"))
+SAFEHUB_DOCUMENT_MAX_BYTES = env_int("SAFEHUB_DOCUMENT_MAX_MB", 20) * 1024 * 1024
+SAFEHUB_CLAMAV = {
+    "mode": env_str("SAFEHUB_CLAMAV_MODE", "off"),  # off | clamscan | clamd
+    "database": env_str("SAFEHUB_CLAMAV_DATABASE", ""),  # clamscan -d (optional)
+    "socket": env_str("SAFEHUB_CLAMAV_SOCKET", "/run/clamav/clamd.ctl"),  # unix path or host:port
+}
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True

@@ -17,3 +17,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # see real WAL locking, as production does.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
+
+# Documents written by tests (letters in the demo, uploads in page tests) go to a per-process
+# directory under var/, never beside a developer's own demo documents; the scanner stays off
+# unless a test turns it on with its own signature database.
+SAFEHUB_DOCUMENT_ROOT = str(BASE_DIR / "var" / f"test-documents-{os.getpid()}")  # noqa: F405
+SAFEHUB_CLAMAV = {"mode": "off"}

@@ -97,6 +97,7 @@ class Allocation(BaseModel):
 class CaseloadWeight(BaseModel):
     level = models.CharField(max_length=20, choices=CaseLevel.choices, unique=True)
     weight = models.DecimalField(max_digits=4, decimal_places=2)
+    reason = models.CharField(max_length=300, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

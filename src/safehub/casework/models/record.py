@@ -35,7 +35,7 @@ class CaseNote(VersionedModel):
 
 class LetterTemplate(VersionedModel):
     """A letter a worker can produce for a child. Placeholders are `$name` from a fixed list
-    (casework.letters.PLACEHOLDERS): never a template language that could reach the database.
+    (casework.documents.letters.PLACEHOLDERS): never a template language that could reach the database.
     """
 
     name = models.CharField(max_length=200, unique=True)
