@@ -7,3 +7,27 @@ def register_all() -> None:
     from .policies import referral_policy
 
     register(referral_policy)
+
+    # Stored due dates follow the working calendar and the local timescales (ADR 0004, R52).
+    from safehub.casework.recompute import register_recompute
+    from safehub.platform.calendar import on_calendar_change
+
+    from .clocks import clocks_recompute_all
+
+    on_calendar_change(clocks_recompute_all)
+    register_recompute(clocks_recompute_all)
+
+    # helper F: open referrals on the front door's panel, and the child's chronology.
+    from safehub.people.involvements import register_involvement_source
+
+    from . import chronology, involvements
+
+    register_involvement_source(involvements.SOURCE_NAME, involvements.open_referrals)
+    chronology.register()
+
+    # The compliance view names this app's clocks.
+    from safehub.casework.selectors.tasks import register_clock_labels
+
+    from .constants import Clock
+
+    register_clock_labels({clock.value: clock.label for clock in Clock})
