@@ -12,7 +12,8 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from safehub.access.selectors import hidden_ids
-from safehub.accounts.constants import Role
+from safehub.accounts.constants import ROLE_CAPABILITIES, Capability, Role, TeamKind
+from safehub.accounts.models import Team, TeamMembership
 from safehub.audit.constants import Verb
 from safehub.audit.services import record_event
 from safehub.platform.errors import NotFoundOrForbidden
@@ -21,14 +22,23 @@ from ..constants import DecisionStatus, HandoverService, HandoverStatus
 from ..models import Contact, ContactSubject, Decision, Handover, ReferrerFeedback
 from ..policies import contact_policy
 
-# Until early help and casework land with their own teams and allocation (issues 5 and 6), the
-# role is the rule: early help practitioners take early help; social workers and their managers
-# take assessments and strategy discussions. Those apps replace this with their own policy.
+
+def _roles_with(capability: str) -> frozenset[str]:
+    return frozenset(role for role, caps in ROLE_CAPABILITIES.items() if capability in caps)
+
+
+# Children's social care takes its handovers through the managers who allocate the work
+# (MANAGE_CASES): the referral is opened and allocated in one step (services/handover_intake.py).
+# Early help keeps the role rule until it lands its own teams and allocation (issue 9).
 HANDOVER_ROLES: dict[str, frozenset[str]] = {
     HandoverService.EARLY_HELP: frozenset({Role.EARLY_HELP}),
-    HandoverService.ASSESSMENT: frozenset({Role.SOCIAL_WORKER, Role.TEAM_MANAGER}),
-    HandoverService.CHILD_PROTECTION: frozenset({Role.SOCIAL_WORKER, Role.TEAM_MANAGER}),
+    HandoverService.ASSESSMENT: _roles_with(Capability.MANAGE_CASES),
+    HandoverService.CHILD_PROTECTION: _roles_with(Capability.MANAGE_CASES),
 }
+# The handovers children's social care picks up as referrals, in the order its inbox lists them.
+CASEWORK_SERVICES = (HandoverService.ASSESSMENT, HandoverService.CHILD_PROTECTION)
+# The teams a referral from the front door may be allocated to.
+INTAKE_TEAM_KINDS = (TeamKind.ASSESSMENT, TeamKind.CHILD_PROTECTION)
 
 
 def may_pick_up(actor: Any, service: str) -> bool:
@@ -71,7 +81,10 @@ def handover_get(*, actor: Any, id: uuid.UUID | str) -> Handover:
         Handover.objects.exclude(
             contact_id__in=hidden_ids(actor=actor, object_type=contact_policy.object_type)
         )
-        .select_related("contact", "decision")
+        .select_related("contact", "decision", "picked_up_by")
+        .prefetch_related(
+            Prefetch("contact__subjects", queryset=ContactSubject.objects.select_related("person"))
+        )
         .filter(pk=id)
         .first()
     )
@@ -144,4 +157,18 @@ def decision_panel_for(*, actor: Any, contact: Contact) -> DecisionPanel:
         unlinked=unlinked,
         can_propose=can_propose,
         can_authorise=can_authorise,
+    )
+
+
+def handover_intake_teams() -> list[Team]:
+    """The active children's social care teams, with their active members prefetched, for allocating
+    the referrals a handover opens. Team names and staff names are not personal data of children;
+    this read is not audited."""
+    members = (
+        TeamMembership.objects.filter(user__is_active=True).select_related("user").order_by("user__full_name")
+    )
+    return list(
+        Team.objects.filter(is_active=True, kind__in=INTAKE_TEAM_KINDS)
+        .prefetch_related(Prefetch("memberships", queryset=members))
+        .order_by("name")
     )

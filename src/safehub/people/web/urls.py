@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import alert_views, network_views, views
+from . import alert_views, birth_views, network_views, views
 from .duplicate_views import urlpatterns as duplicate_urlpatterns
 from .record_urls import urlpatterns as record_urlpatterns
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("<uuid:person_id>/", views.detail, name="detail"),
     path("<uuid:person_id>/edit/", views.edit, name="edit"),
+    path("<uuid:person_id>/birth/", birth_views.record_birth, name="record_birth"),
     path("<uuid:person_id>/network/", network_views.network, name="network"),
     path("<uuid:person_id>/chronology/", network_views.chronology, name="chronology"),
     path("alerts/", alert_views.inbox, name="alerts"),

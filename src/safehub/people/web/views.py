@@ -25,6 +25,7 @@ from safehub.platform.errors import ConflictError, NotFoundOrForbidden
 from .. import record
 from ..constants import SEARCH_RESULT_CAP, Sex
 from ..dedupe.selectors import merged_survivor
+from ..involvements import open_involvements
 from ..models import Person
 from ..selectors import person_get, person_search
 from ..services import person_create, person_update
@@ -108,6 +109,10 @@ def detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         "can_see_access_log": request.user.has_capability(Capability.VIEW_ACCESS_LOG),  # type: ignore[union-attr]
         "can_merge": request.user.has_capability(Capability.MERGE_PEOPLE),  # type: ignore[union-attr]
         "sections": presenters.record_rows(person_record),
+        # Open work with children's services (referrals, plans …), from the apps that hold it.
+        "involvements": open_involvements(actor=request.user, person_ids=[person.pk]),
+        "can_view_cases": request.user.has_capability(Capability.VIEW_CASES),  # type: ignore[union-attr]
+        "can_record_casework": request.user.has_capability(Capability.RECORD_CASEWORK),  # type: ignore[union-attr]
     }
     return render(request, "people/detail.html", context)
 

@@ -36,7 +36,7 @@ def test_each_service_sees_only_its_own_waiting_work(handover_for: Any, make_use
     assessment = handover_for(Outcome.ASSESSMENT)
     strategy = handover_for(Outcome.STRATEGY)
     practitioner = make_user(Role.EARLY_HELP, mfa=False)
-    social_worker = make_user(Role.SOCIAL_WORKER, mfa=False)
+    social_worker = make_user(Role.TEAM_MANAGER, mfa=False)
     assert handovers_waiting(actor=practitioner, service=HandoverService.EARLY_HELP) == [early]
     assert handovers_waiting(actor=practitioner, service=HandoverService.ASSESSMENT) == []
     assert handovers_waiting(actor=social_worker, service=HandoverService.ASSESSMENT) == [assessment]
@@ -92,7 +92,7 @@ def test_picking_up_twice_is_refused_for_anyone_else_and_harmless_for_a_retry(
     handover_for: Any, make_user: Any
 ) -> None:
     handover = handover_for(Outcome.ASSESSMENT)
-    first = make_user(Role.SOCIAL_WORKER, mfa=False)
+    first = make_user(Role.TEAM_MANAGER, mfa=False)
     second = make_user(Role.TEAM_MANAGER, mfa=False)
     handover_pick_up(actor=first, handover=handover, receiving_reference="CIN-7")
     again = handover_pick_up(actor=first, handover=handover, receiving_reference="CIN-7")
