@@ -90,6 +90,8 @@ class UserSpec:
 
 HEALTH_PARTNER_EMAIL = f"health.partner@{DEMO_DOMAIN}"
 GP_REFERRER_EMAIL = f"gp.referrer@{DEMO_DOMAIN}"
+# Casework (issue 5): a second social worker, so that caseloads and allocation have a choice.
+SOCIAL_WORKER2_EMAIL = f"social.worker2@{DEMO_DOMAIN}"
 
 
 # The system administrator comes first: it creates everyone else through the accounts services.
@@ -124,6 +126,10 @@ USERS = (
         "GP and practice safeguarding lead",
         "gp_riverside",
         login="gp.referrer",
+    ),
+    # Casework (issue 5): a second social worker in the child protection team.
+    UserSpec(
+        Role.SOCIAL_WORKER, "Kit Marsden", "Social worker", COUNCIL, teams=("cp",), login="social.worker2"
     ),
 )
 

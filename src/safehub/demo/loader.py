@@ -30,6 +30,7 @@ from safehub.people.models import Person
 from safehub.people.services import person_create
 from safehub.platform import clock
 
+from . import casework as casework_demo  # issue 5 (helper G)
 from . import city, families, front_door, totp
 from .people import PersonSpec, households
 
@@ -65,6 +66,7 @@ def steps(people: int) -> int:
         + 1
         + families.STEPS
         + front_door.STEPS
+        + casework_demo.STEPS  # issue 5
     )
 
 
@@ -84,10 +86,13 @@ def load(*, seed: int, people: int, advance: Advance) -> families.Hint:
         teams = _ensure_teams(admin, agencies, advance)
         users = _ensure_users(admin, agencies, teams, advance)
         _set_credentials(users, seed)
+        casework_demo.wipe(_demo_people_ids())  # issue 5: its rows reference people and contacts
         front_door.wipe()
         _wipe_people(users[Role.IG_OFFICER])
         hint = _create_people(users, agencies, seed, people, advance)
         front_door.load(users=users, agencies=agencies, seed=seed, people=people, advance=advance)
+        # Issue 5: children's cases, after the front door (it accepts some of the MASH's handovers).
+        casework_demo.load(users=users, agencies=agencies, teams=teams, seed=seed, advance=advance)
         return hint
 
 
