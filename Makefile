@@ -9,7 +9,7 @@ ASSETS := src/safehub/web/static/web/safehub.css
 SAFEHUB := $(BIN)/safehub
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: demo test lint setup assets browser migrate serve lock clean format
+.PHONY: demo test lint setup assets browser scanner migrate serve lock clean format
 
 setup: $(STAMP) $(ASSETS)
 	@mkdir -p var/staticfiles
@@ -40,6 +40,14 @@ browser:
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# The document tests scan real files with ClamAV (R43), against a signature database they build
+# from the EICAR test string: freshclam's mirrors are not needed for that.
+scanner:
+	@command -v clamscan >/dev/null 2>&1 || { \
+		echo "Installing Debian's clamav for the document scanning tests..."; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq clamav >/dev/null; }
+
 migrate: setup
 	@mkdir -p var
 	$(SAFEHUB) migrate --no-input
@@ -54,7 +62,7 @@ demo: migrate
 	$(SAFEHUB) runserver 127.0.0.1:8000
 
 # The whole suite on SQLite, or on PostgreSQL when DATABASE_URL names one.
-test: setup browser
+test: setup browser scanner
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: setup
