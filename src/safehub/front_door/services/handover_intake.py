@@ -6,10 +6,15 @@ chosen (`allocation_change`) and picks the handover up (`handover_pick_up`), all
 transaction (R50). Either the whole intake happens or nothing does: a child who already has an
 open referral stops it before anything is written, and so does a handover someone else took.
 
+A child whose record the manager may not open (restricted or sealed, R22) is never named: not in
+the pages, not in an error. The intake refuses with one generic message that says neither who
+the child is nor whether they have a case (T5), and writes nothing.
+
 A strategy discussion handover does not record the strategy discussion: the worker records it
 on the case, with who attended and what they decided.
 """
 
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
@@ -17,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from safehub.casework.policies import person_hidden
 from safehub.casework.services.involvement import allocation_change
 from safehub.child_protection.models import Referral
 from safehub.child_protection.services.referral import referral_create
@@ -28,6 +34,8 @@ from ..constants import CHILD_ROLES, HandoverStatus
 from ..models import ContactSubject, Handover
 from ..selectors.handovers import CASEWORK_SERVICES, may_pick_up
 from .handover import HandoverAlreadyPickedUp, handover_pick_up
+
+HIDDEN_CHILD = "A child on this contact cannot be taken on here; ask information governance."
 
 
 def _d(day: date) -> str:
@@ -46,8 +54,20 @@ def handover_children(handover: Handover) -> list[ContactSubject]:
     return [s for s in handover.contact.subjects.all() if s.role in CHILD_ROLES]
 
 
-def _child_name(subject: ContactSubject) -> str:
-    return str(subject.person) if subject.person is not None else subject.described_name
+def handover_hidden_people(actor: Any, children: list[ContactSubject]) -> set[Any]:
+    """The linked records among these children that `actor` may not open (restricted or sealed)."""
+    ids = [s.person_id for s in children if s.person_id is not None]
+    if not ids:
+        return set()
+    return set(person_hidden(actor).filter(object_id__in=ids).values_list("object_id", flat=True))
+
+
+def _child_name(subject: ContactSubject, hidden: Collection[Any]) -> str:
+    """The linked record's name, unless the record is hidden from the actor: then only the name
+    as the referrer described it (a sealed record may hold a new identity, R22)."""
+    if subject.person is not None and subject.person_id not in hidden:
+        return f"{subject.person.given_name} {subject.person.family_name}".strip()
+    return subject.described_name
 
 
 def handover_accept_as_referral(
@@ -83,7 +103,8 @@ def handover_accept_as_referral(
             .select_related("person")
             .order_by("created_at")
         )
-        _check_children(children)
+        hidden = handover_hidden_people(actor, children)
+        _check_children(children, hidden)
         people: list[Person] = [s.person for s in children if s.person is not None]
         day = referral_date or handover_referral_date(current)
         referrals: list[Referral] = []
@@ -98,8 +119,11 @@ def handover_accept_as_referral(
                     summary=contact.summary,
                     mash_reference=contact.reference,
                 )
+            except NotFoundOrForbidden:
+                # Restricted since the check above: the same refusal, naming no one (R22).
+                raise ValidationError({"__all__": [HIDDEN_CHILD]}) from None
             except ValidationError as error:
-                raise _for_child(error, _child_name(subject)) from None
+                raise _for_child(error, _child_name(subject, hidden)) from None
             if team is not None:
                 # The same team and worker for every child: an error here is about them, not a child.
                 allocation_change(actor=actor, involvement=referral.involvement, team=team, worker=worker)
@@ -108,11 +132,14 @@ def handover_accept_as_referral(
     return referrals
 
 
-def _check_children(children: list[ContactSubject]) -> None:
-    """Every child is linked to the person index and none has an open referral (CIN census 8815).
+def _check_children(children: list[ContactSubject], hidden: Collection[Any]) -> None:
+    """Every child is linked to the person index, the actor may open each child's record, and
+    none has an open referral (CIN census 8815).
 
     Checked for all the children before anything is written, so the manager sees every problem
-    at once, each naming the child and (for an open referral) its date.
+    at once, each naming the child and (for an open referral) its date. A child the actor may not
+    open (`hidden`) is never named nor said to have a case: one generic message stands for all
+    of them (R22, T5).
     """
     if not children:
         raise ValidationError(
@@ -125,17 +152,22 @@ def _check_children(children: list[ContactSubject]) -> None:
             f"{subject.described_name} is not linked to a record in the person index: "
             "ask the MASH to link them."
         )
+    if any(s.person_id in hidden for s in children if s.person_id is not None):
+        messages.append(HIDDEN_CHILD)
     open_referrals = {
         r.person_id: r
         for r in Referral.objects.filter(
-            person_id__in=[s.person_id for s in children if s.person_id is not None], closed_on__isnull=True
+            person_id__in=[
+                s.person_id for s in children if s.person_id is not None and s.person_id not in hidden
+            ],
+            closed_on__isnull=True,
         )
     }
     for subject in children:
         found = open_referrals.get(subject.person_id) if subject.person_id is not None else None
         if found is not None:
             messages.append(
-                f"{_child_name(subject)} already has an open referral, from {_d(found.referral_date)}: "
+                f"{_child_name(subject, hidden)} already has an open referral, from {_d(found.referral_date)}: "
                 "add this contact's information to that case instead."
             )
     if messages:

@@ -3,9 +3,13 @@
 Team managers (manage_cases) see the assessment and strategy discussion handovers waiting,
 oldest first, and accept one: a referral opens for each child on the contact, allocated if they
 choose a team, and the handover is picked up, all in one transaction.
+
+Children are named through `presenters.subject_name` with the records the manager may see,
+worked out once per page: a restricted or sealed child's record name never shows here (R22).
 """
 
 import uuid
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,11 +22,12 @@ from django.utils.timesince import timesince
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safehub.accounts.constants import Capability
+from safehub.people.policies import person_policy
 from safehub.platform import clock
 from safehub.platform.web.permissions import capability_required
 
 from ..constants import HandoverService, HandoverStatus
-from ..models import Handover
+from ..models import ContactSubject, Handover
 from ..selectors.handovers import (
     CASEWORK_SERVICES,
     handover_get,
@@ -54,21 +59,23 @@ class HandoverRow:
     waited: str
 
 
-def _row(handover: Handover) -> HandoverRow:
+def _visible_people(actor: Any, children: Iterable[ContactSubject]) -> set[Any]:
+    """The ids of the linked records among these children that `actor` may see (R19, R22)."""
+    ids = [s.person_id for s in children if s.person_id is not None]
+    return {p.pk for p in person_policy.visible(actor, ids)} if ids else set()
+
+
+def _row(handover: Handover, children: list[ContactSubject], visible: Collection[Any]) -> HandoverRow:
     decision = handover.decision
     return HandoverRow(
         handover=handover,
         service=str(handover.get_service_display()),
         outcome=str(decision.get_outcome_display()),
         rag=presenters.rag_tag(handover.contact.rag),
-        children=[_name(s) for s in handover_children(handover)],
+        children=[presenters.subject_name(s, visible) for s in children],
         authorised=presenters.format_datetime(decision.authorised_at),
         waited=timesince(handover.created_at, now=clock.now(), depth=2),
     )
-
-
-def _name(subject: Any) -> str:
-    return str(subject.person) if subject.person is not None else subject.described_name
 
 
 def _case_url(referral_id: Any) -> str:
@@ -84,7 +91,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     actor: Any = request.user
     waiting = [h for service in CASEWORK_SERVICES for h in handovers_waiting(actor=actor, service=service)]
     waiting.sort(key=lambda h: h.created_at)
-    return render(request, "front_door/handovers/inbox.html", {"rows": [_row(h) for h in waiting]})
+    children = {h.pk: handover_children(h) for h in waiting}
+    visible = _visible_people(actor, (s for subjects in children.values() for s in subjects))
+    rows = [_row(h, children[h.pk], visible) for h in waiting]
+    return render(request, "front_door/handovers/inbox.html", {"rows": rows})
 
 
 @capability_required(Capability.MANAGE_CASES)
@@ -114,14 +124,16 @@ def accept(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
             for field, msgs in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, msgs)
         else:
+            # Every child's record opened for its referral, so the manager may see each name.
             names = ", ".join(str(r.person) for r in referrals)
             messages.success(request, f"Referral opened for {names}.")
             if handover.service == HandoverService.CHILD_PROTECTION:
                 messages.warning(request, STRATEGY_DUE)
             return redirect(_case_url(referrals[0].pk))
+    children = handover_children(handover)
     context = {
         "handover": handover,
-        "row": _row(handover),
+        "row": _row(handover, children, _visible_people(actor, children)),
         "form": form,
         "referral_date": f"{handover_referral_date(handover):%-d %B %Y}",
         "strategy_due": STRATEGY_DUE if handover.service == HandoverService.CHILD_PROTECTION else "",
