@@ -109,6 +109,7 @@ def casework_world(world: dict[str, Any], make_user: Any) -> dict[str, Any]:
         "conference": conference,
         "cp_plan": plan,
         "cin_plan": cin_plan,
+        "cin_referral": cin_referral,
         "task": task,
         "case_note": CaseNoteFactory(person=world["person"], author=worker, involvement=involvement),
         "letter_template": LetterTemplateFactory(),

@@ -1,5 +1,6 @@
 """Reads of referrals and everything recorded under them (issue 5). Each starts from the referral
-policy (R19); the case page's read is audited before anything is shown (R27).
+policy (R19); the case page's read is audited before anything is shown (R27), and so is every
+form page's, as one view of the referral when the getter is given a `section`.
 
 Records under a referral (assessments, enquiries, …) are reached through it: the record is found
 by id, then its referral is loaded through the policy, so a forbidden case is the same 404 as a
@@ -9,14 +10,16 @@ missing one and no id can be probed.
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import (
     Case,
     CharField,
     Exists,
+    Model,
     OuterRef,
     Prefetch,
+    Q,
     Subquery,
     Value,
     When,
@@ -52,8 +55,18 @@ CASE_ACTIONS = ("record", "manage", "chair")
 # --- one referral ------------------------------------------------------------------------------
 
 
-def referral_get(*, actor: Any, id: uuid.UUID | str, action: str = "view") -> Referral:
-    """One referral the actor may `action`, with its child and involvement, or NotFoundOrForbidden."""
+def _audit_view(actor: Any, referral: Referral, section: str) -> None:
+    """One view of the referral, committed before the page shows anything (R27, R28)."""
+    record_event(actor=actor, verb=Verb.VIEW, target=referral, section=section)
+
+
+def referral_get(*, actor: Any, id: uuid.UUID | str, action: str = "view", section: str = "") -> Referral:
+    """One referral the actor may `action`, with its child and involvement, or NotFoundOrForbidden.
+
+    Audited as one view of the referral when `section` (a fixed code naming the page) is given.
+    Every page that shows the case passes one; the case page itself passes none because
+    `referral_case` audits its read, so each page writes exactly one view event (R27).
+    """
     referral = (
         referral_policy.scope(actor, Referral.objects.all(), action)
         .select_related("person", "involvement")
@@ -62,33 +75,76 @@ def referral_get(*, actor: Any, id: uuid.UUID | str, action: str = "view") -> Re
     )
     if referral is None:
         raise NotFoundOrForbidden()
+    if section:
+        _audit_view(actor, referral, section)
     return referral
 
 
-def _parent_id(model: Any, id: uuid.UUID | str) -> Any:
-    return model.objects.filter(pk=id).values_list("referral_id", flat=True).first()
+R = TypeVar("R", bound=Model)
 
 
-def assessment_get(*, actor: Any, id: uuid.UUID | str, action: str = "view") -> Assessment:
+def _under_referral(
+    model: type[R],
+    *,
+    actor: Any,
+    id: uuid.UUID | str,
+    action: str,
+    section: str,
+    related: tuple[str, ...] = (),
+) -> R:
+    """A `model` row found by id, then its referral loaded through the policy (a forbidden
+    referral is the same 404 as a missing row, R19). With `section`, the read is audited as one
+    view of the referral (the record shown is part of the case, R27)."""
+    manager: Any = model._default_manager
+    referral_id = manager.filter(pk=id).values_list("referral_id", flat=True).first()
+    if referral_id is None:
+        raise NotFoundOrForbidden()
+    referral = referral_get(actor=actor, id=referral_id, action=action, section=section)
+    obj = manager.select_related(*related).get(pk=id)
+    obj.referral = referral
+    return obj  # type: ignore[no-any-return]
+
+
+def assessment_get(*, actor: Any, id: uuid.UUID | str, action: str = "view", section: str = "") -> Assessment:
     """An assessment, checked through its referral (a forbidden referral is a 404)."""
-    referral_id = _parent_id(Assessment, id)
-    if referral_id is None:
-        raise NotFoundOrForbidden()
-    referral = referral_get(actor=actor, id=referral_id, action=action)
-    assessment = Assessment.objects.get(pk=id)
-    assessment.referral = referral
-    return assessment
+    return _under_referral(Assessment, actor=actor, id=id, action=action, section=section)
 
 
-def section47_get(*, actor: Any, id: uuid.UUID | str, action: str = "view") -> Section47Enquiry:
+def section47_get(
+    *, actor: Any, id: uuid.UUID | str, action: str = "view", section: str = ""
+) -> Section47Enquiry:
     """A section 47 enquiry, checked through its referral."""
-    referral_id = _parent_id(Section47Enquiry, id)
-    if referral_id is None:
-        raise NotFoundOrForbidden()
-    referral = referral_get(actor=actor, id=referral_id, action=action)
-    enquiry = Section47Enquiry.objects.select_related("strategy_discussion").get(pk=id)
-    enquiry.referral = referral
-    return enquiry
+    return _under_referral(
+        Section47Enquiry,
+        actor=actor,
+        id=id,
+        action=action,
+        section=section,
+        related=("strategy_discussion",),
+    )
+
+
+def conference_get(
+    *, actor: Any, id: uuid.UUID | str, action: str = "chair", section: str = ""
+) -> Conference:
+    """A conference, checked through its referral (chairing is `chair`)."""
+    return _under_referral(
+        Conference, actor=actor, id=id, action=action, section=section, related=("chair", "plan")
+    )
+
+
+def cp_plan_get(
+    *, actor: Any, id: uuid.UUID | str, action: str = "view", section: str = ""
+) -> ChildProtectionPlan:
+    """A child protection plan, checked through its referral."""
+    return _under_referral(ChildProtectionPlan, actor=actor, id=id, action=action, section=section)
+
+
+def cin_plan_get(
+    *, actor: Any, id: uuid.UUID | str, action: str = "view", section: str = ""
+) -> ChildInNeedPlan:
+    """A child in need plan, checked through its referral."""
+    return _under_referral(ChildInNeedPlan, actor=actor, id=id, action=action, section=section)
 
 
 # --- the case page -----------------------------------------------------------------------------
@@ -207,7 +263,9 @@ def stage_expression() -> Case:
     """
     ref = OuterRef("pk")
     initial_held = Conference.objects.filter(
-        section47=OuterRef("pk"), kind=ConferenceKind.INITIAL, held_on__isnull=False
+        Q(held_on__isnull=False) | Q(cancelled_on__isnull=False),
+        section47=OuterRef("pk"),
+        kind=ConferenceKind.INITIAL,
     )
     awaiting_conference = Section47Enquiry.objects.filter(
         referral=ref, outcome=Section47Outcome.CONFERENCE

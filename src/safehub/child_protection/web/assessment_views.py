@@ -61,7 +61,7 @@ def _conflict(error: ConflictError) -> str:
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
     actor: Any = request.user
-    referral = referral_get(actor=actor, id=id, action="record")
+    referral = referral_get(actor=actor, id=id, action="record", section="assessment_start")
     form = AssessmentStartForm(request.POST or None, initial={"started_on": clock.today()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -87,7 +87,7 @@ def _factor_initial(assessment: Assessment) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
     actor: Any = request.user
-    assessment = assessment_get(actor=actor, id=id, action="record")
+    assessment = assessment_get(actor=actor, id=id, action="record", section="assessment_edit")
     if request.method != "POST":
         form = AssessmentEditForm(initial=_factor_initial(assessment))
     else:
@@ -119,7 +119,7 @@ def edit(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def complete(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
     actor: Any = request.user
-    assessment = assessment_get(actor=actor, id=id, action="record")
+    assessment = assessment_get(actor=actor, id=id, action="record", section="assessment_complete")
     if request.method != "POST":
         initial = _factor_initial(assessment) | {
             "completed_on": assessment.completed_on or clock.today(),
@@ -160,7 +160,7 @@ def complete(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
 def authorise(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
     """Two forms on one page: authorise (with a date), or return to the worker with a reason."""
     actor: Any = request.user
-    assessment = assessment_get(actor=actor, id=id, action="manage")
+    assessment = assessment_get(actor=actor, id=id, action="manage", section="assessment_authorise")
     initial = {"version": assessment.version}
     authorise_form = AssessmentAuthoriseForm(
         initial=initial | {"authorised_on": clock.today()}, prefix="authorise"

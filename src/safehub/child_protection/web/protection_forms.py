@@ -113,6 +113,22 @@ class ConferenceScheduleForm(ServiceErrorsMixin, forms.Form):
         cast(ChairChoiceField, self.fields["chair"]).queryset = chair_users()
 
 
+class ConferenceCancelForm(ServiceErrorsMixin, forms.Form):
+    cancelled_on = GovukDateField(
+        label="Date it was cancelled",
+        help_text="For example, 27 3 2026.",
+        name_in_errors="the date it was cancelled",
+    )
+    reason = forms.CharField(
+        label="Why will the conference not be held?",
+        help_text="For example, the family moved to another council's area before the conference.",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the conference will not be held."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class ConferenceRecordForm(ServiceErrorsMixin, forms.Form):
     """The outcome of a conference; the decisions offered are those of its kind."""
 

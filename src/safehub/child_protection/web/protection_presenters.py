@@ -54,6 +54,8 @@ class ConferenceRow:
     quorate: str
     can_schedule: bool
     can_record: bool
+    can_cancel: bool = False
+    cancelled: str = ""
 
 
 @dataclass(frozen=True)
@@ -143,8 +145,10 @@ def protection_view(case: Any) -> ProtectionView:
             category=labels(c.category),
             chair=str(c.chair) if c.chair_id else NOT_RECORDED,
             quorate=yes_no(c.quorate) if c.held_on else "",
-            can_schedule=chair and c.held_on is None,
-            can_record=chair and c.held_on is None,
+            can_schedule=chair and c.held_on is None and c.cancelled_on is None,
+            can_record=chair and c.held_on is None and c.cancelled_on is None,
+            can_cancel=chair and c.held_on is None and c.cancelled_on is None and c.kind == "initial",
+            cancelled=f"Cancelled {day(c.cancelled_on)}: {c.cancel_reason}" if c.cancelled_on else "",
         )
         for c in case.conferences
     ]
@@ -165,7 +169,7 @@ def protection_view(case: Any) -> ProtectionView:
         for p in case.cp_plans
     ]
     plan_open = any(p.is_open for p in plans)
-    awaiting = any(c.held_on is None for c in case.conferences)
+    awaiting = any(c.held_on is None and c.cancelled_on is None for c in case.conferences)
     return ProtectionView(
         conferences=conferences,
         plans=plans,

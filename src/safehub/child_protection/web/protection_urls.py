@@ -9,6 +9,7 @@ app_name = "child_protection_protection"
 urlpatterns = [
     path("conferences/<uuid:id>/schedule/", views.conference_schedule, name="conference_schedule"),
     path("conferences/<uuid:id>/record/", views.conference_record, name="conference_record"),
+    path("conferences/<uuid:id>/cancel/", views.conference_cancel, name="conference_cancel"),
     path("referrals/<uuid:id>/transfer-in/", views.transfer_in, name="transfer_in"),
     path("plans/<uuid:id>/end/", views.plan_end, name="plan_end"),
     path("plans/<uuid:id>/core-group/", views.core_group_new, name="core_group_new"),

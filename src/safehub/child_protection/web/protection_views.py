@@ -1,20 +1,19 @@
 """Conferences, child protection plans, core groups, child in need plans and visits (issue 5).
 
-Every record here is reached through its referral: the view loads the conference, plan or CIN
+Every record here is reached through its referral: the selector loads the conference, plan or CIN
 plan, then asks the referral policy whether the actor may act on that referral (a forbidden or
-missing one is the same 404, R19). Forms for versioned records carry the version read; a save on
+missing one is the same 404, R19), and audits the read as one view of the referral (R27). Forms for versioned records carry the version read; a save on
 a stale version shows who changed the record and when, and the current values (R49).
 """
 
 import uuid
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -22,13 +21,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from safehub.accounts.constants import Capability
-from safehub.platform.errors import ConflictError, NotFoundOrForbidden, PermissionRefused
+from safehub.platform.errors import ConflictError, PermissionRefused
 from safehub.platform.web.permissions import capability_required
 
 from ..constants import ConferenceKind
-from ..models import ChildInNeedPlan, ChildProtectionPlan, Conference, Referral
-from ..policies import referral_policy
-from ..selectors import referral_get
+from ..models import Conference, Referral
+from ..selectors import cin_plan_get, conference_get, cp_plan_get, referral_get
+from ..services.conference import conference_cancel as conference_cancel_service
 from ..services.conference import conference_record as conference_record_service
 from ..services.conference import conference_schedule as conference_schedule_service
 from ..services.conference import transfer_in_conference_record
@@ -49,6 +48,7 @@ from .protection_forms import (
     CinPlanEndForm,
     CinPlanReviewForm,
     CinPlanStartForm,
+    ConferenceCancelForm,
     ConferenceRecordForm,
     ConferenceScheduleForm,
     CoreGroupForm,
@@ -82,34 +82,6 @@ def chair_required(view: View) -> View:
     wrapped.required_capability = Capability.CHAIR_CONFERENCES  # type: ignore[attr-defined]
     wrapped.required_capabilities = CHAIR_CAPABILITIES  # type: ignore[attr-defined]
     return wrapped
-
-
-# --- loading through the referral's policy ---------------------------------------------------------
-
-
-M = TypeVar("M", bound=models.Model)
-
-
-def _through_referral(actor: Any, model: type[M], id: uuid.UUID, action: str, *related: str) -> M:
-    """`model` row `id`, only if the actor may `action` on its referral (404 otherwise, R19)."""
-    manager: Any = model._default_manager
-    obj = manager.select_related("referral__person", *related).filter(pk=id).first()
-    if obj is None:
-        raise NotFoundOrForbidden()
-    referral_policy.check(actor, action, obj.referral)
-    return obj  # type: ignore[no-any-return]
-
-
-def _conference(actor: Any, id: uuid.UUID) -> Conference:
-    return _through_referral(actor, Conference, id, "chair", "chair", "plan")
-
-
-def _cp_plan(actor: Any, id: uuid.UUID, action: str) -> ChildProtectionPlan:
-    return _through_referral(actor, ChildProtectionPlan, id, action)
-
-
-def _cin_plan(actor: Any, id: uuid.UUID) -> ChildInNeedPlan:
-    return _through_referral(actor, ChildInNeedPlan, id, "record")
 
 
 # --- shared form handling -------------------------------------------------------------------------
@@ -195,7 +167,7 @@ def _save(
 @require_http_methods(["GET", "POST"])
 def conference_schedule(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
     actor: Any = request.user
-    conference = _conference(actor, id)
+    conference = conference_get(actor=actor, id=id, action="chair", section="conference_schedule")
     referral = conference.referral
     if request.method != "POST":
         form = ConferenceScheduleForm(
@@ -236,6 +208,45 @@ def conference_schedule(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
     )
 
 
+@chair_required
+@require_http_methods(["GET", "POST"])
+def conference_cancel(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
+    """An initial conference that will not be held (the ICPC clock stops; the reason is kept)."""
+    actor: Any = request.user
+    conference = conference_get(actor=actor, id=id, action="chair", section="conference_cancel")
+    referral = conference.referral
+    if request.method != "POST":
+        form = ConferenceCancelForm(initial={"version": conference.version})
+    else:
+        form = ConferenceCancelForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            done, form = _save(
+                form,
+                request,
+                lambda: conference_cancel_service(
+                    actor=actor,
+                    conference=conference,
+                    expected_version=data["version"],
+                    cancelled_on=data["cancelled_on"],
+                    reason=data["reason"],
+                ),
+                what="conference",
+                form_class=ConferenceCancelForm,
+            )
+            if done:
+                messages.success(request, f"The {_kind_words(conference)} will not be held.")
+                return _case(referral)
+    return _render(
+        request,
+        referral,
+        form,
+        title=f"Cancel the {_kind_words(conference)}",
+        button="Cancel the conference",
+        intro="Use this when the conference will not be held at all. To move it, change its date instead.",
+    )
+
+
 def _kind_words(conference: Conference) -> str:
     label = str(conference.get_kind_display())
     return label[:1].lower() + label[1:]
@@ -245,7 +256,7 @@ def _kind_words(conference: Conference) -> str:
 @require_http_methods(["GET", "POST"])
 def conference_record(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
     actor: Any = request.user
-    conference = _conference(actor, id)
+    conference = conference_get(actor=actor, id=id, action="chair", section="conference_record")
     referral = conference.referral
     kind = conference.kind
     if request.method != "POST":
@@ -304,7 +315,7 @@ def conference_record(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def transfer_in(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
     actor: Any = request.user
-    referral = referral_get(actor=actor, id=id, action="chair")
+    referral = referral_get(actor=actor, id=id, action="chair", section="transfer_in")
     if request.method != "POST":
         form = TransferInForm()
     else:
@@ -346,7 +357,7 @@ def transfer_in(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_end(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
     actor: Any = request.user
-    plan = _cp_plan(actor, id, "chair")
+    plan = cp_plan_get(actor=actor, id=id, action="chair", section="cp_plan_end")
     referral = plan.referral
     if request.method != "POST":
         form = PlanEndForm(initial={"version": plan.version})
@@ -384,7 +395,7 @@ def plan_end(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def core_group_new(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
     actor: Any = request.user
-    plan = _cp_plan(actor, id, "record")
+    plan = cp_plan_get(actor=actor, id=id, action="record", section="core_group_new")
     referral = plan.referral
     form = CoreGroupForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
@@ -409,7 +420,7 @@ def core_group_new(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cin_plan_start(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
     actor: Any = request.user
-    referral = referral_get(actor=actor, id=id, action="record")
+    referral = referral_get(actor=actor, id=id, action="record", section="cin_plan_start")
     form = CinPlanStartForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -432,7 +443,7 @@ def cin_plan_start(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cin_plan_end(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
     actor: Any = request.user
-    plan = _cin_plan(actor, id)
+    plan = cin_plan_get(actor=actor, id=id, action="record", section="cin_plan_end")
     referral = plan.referral
     if request.method != "POST":
         form = CinPlanEndForm(initial={"version": plan.version})
@@ -466,7 +477,7 @@ def cin_plan_end(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cin_plan_review(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
     actor: Any = request.user
-    plan = _cin_plan(actor, id)
+    plan = cin_plan_get(actor=actor, id=id, action="record", section="cin_plan_review")
     referral = plan.referral
     form = CinPlanReviewForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
@@ -495,7 +506,7 @@ def cin_plan_review(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def visit_new(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
     actor: Any = request.user
-    referral = referral_get(actor=actor, id=id, action="record")
+    referral = referral_get(actor=actor, id=id, action="record", section="visit_new")
     form = VisitForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data

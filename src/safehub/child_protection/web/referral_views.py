@@ -59,7 +59,7 @@ def referral_new(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def referral_edit(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
     actor: Any = request.user
-    referral = referral_get(actor=actor, id=id, action="record")
+    referral = referral_get(actor=actor, id=id, action="record", section="referral_edit")
     if request.method != "POST":
         form = ReferralEditForm(
             initial={
@@ -96,7 +96,7 @@ def referral_edit(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def referral_close_view(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
     actor: Any = request.user
-    referral = referral_get(actor=actor, id=id, action="manage")
+    referral = referral_get(actor=actor, id=id, action="manage", section="referral_close")
     if request.method != "POST":
         form = ReferralCloseForm(initial={"version": referral.version})
     else:

@@ -33,7 +33,7 @@ from .forms import (
 @require_http_methods(["GET", "POST"])
 def strategy_new(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
     actor: Any = request.user
-    referral = referral_get(actor=actor, id=id, action="record")
+    referral = referral_get(actor=actor, id=id, action="record", section="strategy_new")
     attendee_errors: list[str] = []
     if request.method != "POST":
         form = StrategyForm(initial={"held_on": clock.today()})
@@ -82,7 +82,7 @@ def strategy_new(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def section47_complete_view(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
     actor: Any = request.user
-    enquiry = section47_get(actor=actor, id=id, action="record")
+    enquiry = section47_get(actor=actor, id=id, action="record", section="section47_complete")
     if request.method != "POST":
         form = Section47CompleteForm(
             initial={
