@@ -132,6 +132,14 @@ def referral_entries(person: Person, actor: Any) -> Iterator[ChronologyEntry]:
                     f"Outcome: {_label(Section47Outcome, enquiry.outcome)}",
                 )
         for conference in referral.conferences.all():
+            if conference.cancelled_on is not None:
+                yield entry(
+                    conference.cancelled_on,
+                    Kind.CONFERENCE,
+                    f"{_label(ConferenceKind, conference.kind)} cancelled",
+                    conference.cancel_reason,
+                )
+                continue
             if conference.held_on is None:
                 continue
             detail = f"Decision: {_label(ConferenceDecision, conference.decision)}"

@@ -30,6 +30,7 @@ from safehub.casework.constants import CaseLevel, LocalTimescale, TimescaleUnit
 from safehub.casework.services.involvement import involvement_update
 from safehub.casework.services.tasks import TaskSpec, tasks_sync
 from safehub.casework.timescales import add_months, add_period, describe, timescales
+from safehub.people.services.birth import is_unborn
 from safehub.platform.calendar import WorkingCalendar, calendar
 
 from .constants import (
@@ -124,8 +125,11 @@ class _Rows:
         return max(self.assessments, key=lambda a: (a.started_on, a.created_at), default=None)
 
     def initial_held(self, enquiry: Section47Enquiry) -> bool:
+        """Whether the enquiry's initial conference is behind it: held, or cancelled."""
         return any(
-            c.kind == ConferenceKind.INITIAL and c.section47_id == enquiry.pk and c.held_on is not None
+            c.kind == ConferenceKind.INITIAL
+            and c.section47_id == enquiry.pk
+            and (c.held_on is not None or c.cancelled_on is not None)
             for c in self.conferences
         )
 
@@ -205,14 +209,23 @@ def referral_tasks(
         )
 
     if cp_plan is not None:
-        specs.extend(_cp_plan_tasks(cp_plan, rows, values, cal, born=referral.person.date_of_birth))
+        person = referral.person
+        specs.extend(
+            _cp_plan_tasks(cp_plan, rows, values, cal, born=person.date_of_birth, unborn=is_unborn(person))
+        )
     if cin_plan is not None:
         specs.extend(_cin_plan_tasks(cin_plan, rows, values, cal))
     return specs
 
 
 def _cp_plan_tasks(
-    plan: ChildProtectionPlan, rows: _Rows, values: Timescales, cal: WorkingCalendar, *, born: date | None
+    plan: ChildProtectionPlan,
+    rows: _Rows,
+    values: Timescales,
+    cal: WorkingCalendar,
+    *,
+    born: date | None,
+    unborn: bool,
 ) -> Iterable[TaskSpec]:
     core_groups = list(plan.core_groups.all())
     if not core_groups:
@@ -249,11 +262,12 @@ def _cp_plan_tasks(
         basis=review_basis,
     )
 
-    # Before birth a visit to the expectant parent counts: the child cannot be seen yet.
+    # Before birth a visit to the expectant parent counts: the child cannot be seen yet. A born
+    # child with no recorded date of birth is not unborn: only a visit that saw them counts.
     seen = [
         v.visited_on
         for v in rows.visits
-        if v.cp_plan_id == plan.pk and (v.child_seen or born is None or v.visited_on < born)
+        if v.cp_plan_id == plan.pk and (v.child_seen or unborn or (born is not None and v.visited_on < born))
     ]
     yield TaskSpec(
         key=Clock.CP_VISIT,
@@ -405,6 +419,7 @@ def _refresh_stored_due_dates(referral: Referral, cal: WorkingCalendar) -> None:
                 conference.kind == ConferenceKind.INITIAL
                 and conference.section47_id == enquiry.pk
                 and conference.held_on is None
+                and conference.cancelled_on is None
                 and conference.due_on != due
             ):
                 conference.due_on = due

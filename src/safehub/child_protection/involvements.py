@@ -30,6 +30,7 @@ def with_stage_flags(qs: QuerySet[Referral]) -> QuerySet[Referral]:
             Conference.objects.filter(
                 referral=ref,
                 held_on__isnull=True,
+                cancelled_on__isnull=True,
                 kind__in=(ConferenceKind.INITIAL, ConferenceKind.TRANSFER_IN),
             )
         ),

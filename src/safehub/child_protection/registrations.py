@@ -1,5 +1,8 @@
 """What child protection registers with the layers below it (called from AppConfig.ready)."""
 
+from datetime import date
+from typing import Any
+
 
 def register_all() -> None:
     from safehub.access.policies import register
@@ -31,3 +34,25 @@ def register_all() -> None:
     from .constants import Clock
 
     register_clock_labels({clock.value: clock.label for clock in Clock})
+
+    # A plan recorded as started before birth bounds the date of birth recorded later.
+    from safehub.people.services.birth import register_birth_check
+
+    register_birth_check(_birth_after_unborn_plan)
+
+
+def _birth_after_unborn_plan(person: Any, date_of_birth: date) -> str | None:
+    from .models import ChildProtectionPlan
+
+    started = (
+        ChildProtectionPlan.objects.filter(person_id=person.pk, unborn_at_start=True)
+        .order_by("-started_on")
+        .values_list("started_on", flat=True)
+        .first()
+    )
+    if started is not None and date_of_birth <= started:
+        return (
+            f"A child protection plan started on {started:%-d %B %Y} while the child was unborn: "
+            "the date of birth must be after that date."
+        )
+    return None

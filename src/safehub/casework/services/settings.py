@@ -20,6 +20,36 @@ from ..constants import CaseLevel, LocalTimescale, TimescaleUnit
 from ..models import CaseloadWeight, TimescaleSetting
 
 AMOUNT_MIN, AMOUNT_MAX = 1, 365
+# The longest each local timescale may be set to, in calendar days, whatever the unit. A local
+# setting can make a visit more frequent than the default, never so rare that the clock stops
+# meaning anything: one mistaken (or careless) entry would otherwise silence every visit task in
+# the council ("every 365 months"). The ceilings follow common local procedures: CP visits at
+# least every 4 weeks, CIN visits every 8 weeks, CIN plan reviews every 6 months, core groups every
+# 3 months; "due soon" at most a month ahead.
+LOCAL_MAXIMUM_DAYS: dict[str, int] = {
+    LocalTimescale.CP_VISIT: 28,
+    LocalTimescale.CIN_VISIT: 56,
+    LocalTimescale.CIN_PLAN_REVIEW: 184,
+    LocalTimescale.CORE_GROUP: 92,
+    LocalTimescale.DUE_SOON: 31,
+}
+_DAYS_PER_UNIT: dict[str, float] = {
+    TimescaleUnit.WORKING_DAYS: 7 / 5,
+    TimescaleUnit.DAYS: 1,
+    TimescaleUnit.WEEKS: 7,
+    TimescaleUnit.MONTHS: 30.5,
+}
+
+
+def _ceiling_words(key: str) -> str:
+    days = LOCAL_MAXIMUM_DAYS[key]
+    if days % 28 == 0:
+        return f"{days // 7} weeks"
+    if days >= 90:
+        return f"{round(days / 30.5)} months"
+    return f"{days} days"
+
+
 WEIGHT_MAX = Decimal("5")
 REASON_MAX = 300
 
@@ -61,6 +91,13 @@ def timescale_setting_change(
         errors["amount"] = ["Enter how many."]
     elif not AMOUNT_MIN <= amount <= AMOUNT_MAX:
         errors["amount"] = [f"Enter a whole number from {AMOUNT_MIN} to {AMOUNT_MAX}."]
+    elif (
+        key in LOCAL_MAXIMUM_DAYS
+        and unit in _DAYS_PER_UNIT
+        and amount * _DAYS_PER_UNIT[unit] > LOCAL_MAXIMUM_DAYS[key]
+    ):
+        label = LocalTimescale(key).label.lower()
+        errors["amount"] = [f"{label.capitalize()} can be set to at most {_ceiling_words(key)}."]
     if reason_errors := _reason_errors(reason):
         errors["reason"] = reason_errors
     if errors:

@@ -75,6 +75,12 @@ class Section47Enquiry(VersionedModel):
                 condition=Q(completed_on__isnull=True) | Q(completed_on__gte=models.F("started_on")),
                 name="cp_s47_completed_after_start",
             ),
+            # One enquiry at a time until its outcome is recorded: two quick submits cannot open two.
+            models.UniqueConstraint(
+                fields=["referral"],
+                condition=Q(completed_on__isnull=True),
+                name="cp_one_open_s47",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -147,6 +153,10 @@ class Conference(VersionedModel):
     category = models.CharField(max_length=4, blank=True, help_text="Category of abuse decided, for a plan.")
     quorate = models.BooleanField(null=True, blank=True)
     summary = models.TextField(blank=True)
+    # An initial conference that will not be held after all (the family moved away before it):
+    # for the census the enquiry then needed no ICPC (ICPCnotRequired).
+    cancelled_on = models.DateField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=300, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     history = HistoricalRecords()
@@ -157,6 +167,10 @@ class Conference(VersionedModel):
             models.CheckConstraint(
                 condition=Q(held_on__isnull=True, decision="") | (Q(held_on__isnull=False) & ~Q(decision="")),
                 name="cp_conference_decision_when_held",
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_on__isnull=True) | Q(held_on__isnull=True),
+                name="cp_conference_held_or_cancelled",
             ),
         ]
 

@@ -83,6 +83,12 @@ class Assessment(VersionedModel):
                 condition=Q(authorised_on__isnull=True) | Q(authorised_on__gte=models.F("started_on")),
                 name="cp_assessment_authorised_after_start",
             ),
+            # One assessment at a time until it is authorised: two quick submits cannot open two.
+            models.UniqueConstraint(
+                fields=["referral"],
+                condition=Q(authorised_on__isnull=True),
+                name="cp_one_open_assessment",
+            ),
         ]
 
     def __str__(self) -> str:

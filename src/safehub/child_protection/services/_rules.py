@@ -38,7 +38,10 @@ def check_activity_date(
 
 def check_open(errors: Errors, referral: Referral, field: str = "__all__") -> None:
     """Nothing new is recorded on a closed referral (rule 8565), nor on a referral closed as NFA (8831)."""
-    if referral.closed_on is not None:
+    if referral.nfa:
+        when = f" on {_d(referral.closed_on)}" if referral.closed_on is not None else ""
+        add(errors, field, f"The case closed{when} with no further action: nothing more is recorded on it.")
+    elif referral.closed_on is not None:
         add(errors, field, f"The case closed on {_d(referral.closed_on)}: reopen work with a new referral.")
 
 

@@ -10,12 +10,13 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from safehub.audit.constants import Verb
 from safehub.audit.services import record_event
 from safehub.casework.constants import NoteKind
 from safehub.casework.models import CaseNote
+from safehub.people.services.birth import is_unborn
 from safehub.platform import clock
 from safehub.platform.locking import save_versioned
 from safehub.reference_data.selectors import code_choices
@@ -64,6 +65,14 @@ def check_factors(errors: Errors, factors: list[str], *, required: bool) -> list
 def _check_child_seen(errors: Errors, assessment: Assessment, child_seen_on: date | None) -> None:
     if child_seen_on is None:
         return
+    if is_unborn(assessment.referral.person):
+        add(
+            errors,
+            "child_seen_on",
+            "The child is not born yet (no date of birth is recorded), so cannot have been seen: "
+            "leave the date the child was seen blank until after the birth.",
+        )
+        return
     check_activity_date(
         errors, assessment.referral, "child_seen_on", child_seen_on, label="date the child was seen"
     )
@@ -97,9 +106,36 @@ def assessment_start(*, actor: Any, referral: Referral, started_on: date) -> Ass
     """Start a child and family assessment; its clock goes on the allocated worker's list."""
     referral_policy.check(actor, "record", referral)
     errors: Errors = {}
-    check_open(errors, referral)
-    if referral.nfa:
-        add(errors, "__all__", "The referral was closed with no further action.")
+    check_open(errors, referral)  # also refuses a referral closed as no further action
+    _check_one_open(errors, referral)
+    check_activity_date(errors, referral, "started_on", started_on, label="start date of the assessment")
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            assessment = Assessment(
+                referral=referral,
+                started_on=started_on,
+                due_on=assessment_due_on(referral.referral_date),
+                updated_by=actor,
+            )
+            assessment.full_clean(validate_constraints=False)
+            assessment.save()
+            record_event(
+                actor=actor, verb=Verb.CREATE, target=assessment, section="assessment", reason="started"
+            )
+            clocks_sync(referral)
+    except IntegrityError:
+        # Two quick submits: the other one opened the assessment after our check (cp_one_open_assessment).
+        _check_one_open(errors, referral)
+        if errors:
+            raise ValidationError(errors) from None
+        raise
+    return assessment
+
+
+def _check_one_open(errors: Errors, referral: Referral) -> None:
+    """One assessment at a time until it is authorised (also a database constraint)."""
     current = referral.assessments.filter(authorised_on__isnull=True).first()
     if current is not None:
         add(
@@ -108,21 +144,6 @@ def assessment_start(*, actor: Any, referral: Referral, started_on: date) -> Ass
             f"An assessment started on {_d(current.started_on)} is still open: "
             "one assessment at a time, until it is authorised.",
         )
-    check_activity_date(errors, referral, "started_on", started_on, label="start date of the assessment")
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        assessment = Assessment(
-            referral=referral,
-            started_on=started_on,
-            due_on=assessment_due_on(referral.referral_date),
-            updated_by=actor,
-        )
-        assessment.full_clean()
-        assessment.save()
-        record_event(actor=actor, verb=Verb.CREATE, target=assessment, section="assessment", reason="started")
-        clocks_sync(referral)
-    return assessment
 
 
 def assessment_update(

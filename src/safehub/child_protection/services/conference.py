@@ -12,10 +12,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max, Q
 
 from safehub.accounts.constants import Capability
 from safehub.audit.constants import Verb
 from safehub.audit.services import record_event
+from safehub.people.services.birth import is_unborn
 from safehub.platform.locking import save_versioned
 from safehub.reference_data.selectors import code_choices
 
@@ -84,13 +86,46 @@ def _check_plan_can_start(errors: Errors, referral: Referral, held_on: date | No
             f"The child's last child protection plan ended on {_d(last.ended_on)}; "
             "a new plan cannot start before then.",
         )
-    cin_plan = ChildInNeedPlan.objects.filter(referral=referral, ended_on__isnull=True).first()
-    if cin_plan is not None and held_on is not None and held_on < cin_plan.started_on:
+    if held_on is None:
+        return
+    cin_plans = ChildInNeedPlan.objects.filter(referral__person_id=referral.person_id)
+    cin_plan = cin_plans.filter(referral=referral, ended_on__isnull=True).first()
+    if cin_plan is not None and held_on < cin_plan.started_on:
         add(
             errors,
             "held_on",
             f"The child in need plan started on {_d(cin_plan.started_on)}, after this date; "
             "a child protection plan cannot start before it and overlap it.",
+        )
+    elif cin_plan is not None:
+        # The open CIN plan ends the day the CP plan starts (census 4016): nothing on it may be later.
+        for day, what in (
+            (cin_plan.reviews.aggregate(latest=Max("held_on"))["latest"], "review of the child in need plan"),
+            (
+                cin_plan.visits.aggregate(latest=Max("visited_on"))["latest"],
+                "visit on the child in need plan",
+            ),
+        ):
+            if day is not None and day > held_on:
+                add(
+                    errors,
+                    "held_on",
+                    f"The child in need plan ends when the child protection plan starts, but a {what} "
+                    f"was recorded later, on {_d(day)}.",
+                )
+    # CIN census 4016: the new plan runs from held_on with no end, so any other CIN plan of the
+    # child's (on any referral) still running on or after that day would overlap it.
+    others = cin_plans.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=held_on))
+    if cin_plan is not None:
+        others = others.exclude(pk=cin_plan.pk)
+    overlapping = others.order_by("started_on").first()
+    if overlapping is not None:
+        until = f"to {_d(overlapping.ended_on)}" if overlapping.ended_on is not None else "and is still open"
+        add(
+            errors,
+            "held_on",
+            f"The child was on a child in need plan from {_d(overlapping.started_on)} {until}; "
+            f"a child protection plan cannot start on {_d(held_on)} and overlap it.",
         )
 
 
@@ -107,7 +142,7 @@ def _plan_start(*, actor: Any, referral: Referral, held_on: date, category: str)
         started_on=held_on,
         initial_category=category,
         latest_category=category,
-        unborn_at_start=referral.person.date_of_birth is None,
+        unborn_at_start=is_unborn(referral.person),
         updated_by=actor,
     )
     plan.full_clean()
@@ -128,7 +163,9 @@ def _schedule_review(
     *, actor: Any, referral: Referral, plan: ChildProtectionPlan, due_on: date
 ) -> Conference:
     """The next review conference row for the plan: the unheld one moves, else a new one."""
-    review = plan.conferences.filter(kind=ConferenceKind.REVIEW, held_on__isnull=True).first()
+    review = plan.conferences.filter(
+        kind=ConferenceKind.REVIEW, held_on__isnull=True, cancelled_on__isnull=True
+    ).first()
     if review is not None:
         if review.due_on != due_on:
             review.due_on = due_on
@@ -165,6 +202,8 @@ def conference_schedule(
             "scheduled_on",
             f"The conference was held on {_d(conference.held_on)}; it cannot be rearranged.",
         )
+    if conference.cancelled_on is not None:
+        add(errors, "scheduled_on", f"The conference was cancelled on {_d(conference.cancelled_on)}.")
     if scheduled_on is None:
         add(errors, "scheduled_on", "Enter the date the conference is arranged for.")
     else:
@@ -187,6 +226,44 @@ def conference_schedule(
             actor=actor, verb=Verb.UPDATE, target=conference, section="conference", reason="scheduled"
         )
         referral_clocks_sync(referral=referral, done_by=actor)
+    return conference
+
+
+def conference_cancel(
+    *, actor: Any, conference: Conference, expected_version: int, cancelled_on: date | None, reason: str
+) -> Conference:
+    """An initial conference that will not be held: the family moved away, or new information
+    showed the threshold is not met. The enquiry then needed no ICPC (CIN census ICPCnotRequired,
+    rule 8868), the ICPC task stops, and the case can close. The row and the reason are kept.
+    """
+    referral = conference.referral
+    referral_policy.check(actor, "chair", referral)
+    errors: Errors = {}
+    _rules.check_open(errors, referral)
+    if conference.kind != ConferenceKind.INITIAL:
+        add(errors, "reason", "Only an initial conference can be cancelled; a review follows the plan.")
+    if conference.held_on is not None:
+        add(errors, "reason", f"The conference was held on {_d(conference.held_on)}; it cannot be cancelled.")
+    if conference.cancelled_on is not None:
+        add(errors, "reason", f"The conference was already cancelled on {_d(conference.cancelled_on)}.")
+    _rules.check_activity_date(
+        errors, referral, "cancelled_on", cancelled_on, label="date of the cancellation"
+    )
+    if not reason.strip():
+        add(errors, "reason", "Say why the conference will not be held.")
+    elif len(reason.strip()) > 300:
+        add(errors, "reason", "The reason must be 300 characters or fewer.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        conference.cancelled_on = cancelled_on
+        conference.cancel_reason = reason.strip()
+        save_versioned(conference, expected_version=expected_version, actor=actor)
+        # The reason stays on the conference; the audit trail gets a fixed code (R27).
+        record_event(
+            actor=actor, verb=Verb.UPDATE, target=conference, section="conference", reason="cancelled"
+        )
+        referral_clocks_sync(referral=referral, done_by=actor, cancel_reason="The conference was cancelled.")
     return conference
 
 
@@ -216,6 +293,8 @@ def conference_record(
     _rules.check_open(errors, referral)
     if conference.held_on is not None:
         add(errors, "held_on", f"This conference was already recorded as held on {_d(conference.held_on)}.")
+    if conference.cancelled_on is not None:
+        add(errors, "held_on", f"This conference was cancelled on {_d(conference.cancelled_on)}.")
     _rules.check_activity_date(errors, referral, "held_on", held_on, label="date the conference was held")
     _check_chair(errors, chair)
     plan = conference.plan
@@ -330,6 +409,18 @@ def _check_review(
         add(errors, "decision", "Choose whether the plan continues or ends.")
     elif decision == ConferenceDecision.END and category:
         add(errors, "category", "A plan that ends takes no new category of abuse.")
+    elif decision == ConferenceDecision.END and held_on is not None:
+        # The plan ends on the day: nothing recorded on it may be later (finding 11).
+        for day, what in (
+            (plan.core_groups.aggregate(latest=Max("held_on"))["latest"], "core group"),
+            (plan.visits.aggregate(latest=Max("visited_on"))["latest"], "visit on the plan"),
+        ):
+            if day is not None and day > held_on:
+                add(
+                    errors,
+                    "held_on",
+                    f"The plan would end on {_d(held_on)}, before the {what} on {_d(day)}.",
+                )
     elif category:
         _check_category(errors, decision, category, required=False)
 

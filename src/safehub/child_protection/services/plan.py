@@ -7,9 +7,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 
 from safehub.audit.constants import Verb
 from safehub.audit.services import record_event
+from safehub.people.services.birth import is_unborn
 from safehub.platform.locking import save_versioned
 
 from ..clocks import referral_clocks_sync
@@ -37,6 +39,20 @@ def _check_cin_plan_open(errors: Errors, plan: ChildInNeedPlan, field: str = "__
         add(errors, field, f"The child in need plan ended on {_d(plan.ended_on)}.")
 
 
+def _latest(rows: Any, field: str) -> date | None:
+    """The latest `field` date among `rows` (a queryset), or None."""
+    day: date | None = rows.aggregate(latest=Max(field))["latest"]
+    return day
+
+
+def _check_after_plan_activity(
+    errors: Errors, ended_on: date | None, activity: list[tuple[date | None, str]]
+) -> None:
+    """A plan does not end before what was recorded on it (a review, a core group, a visit)."""
+    for day, what in activity:
+        _rules.check_not_before(errors, "ended_on", ended_on, day, label="end date", what=what)
+
+
 # --- Child protection plans ----------------------------------------------------------------------
 
 
@@ -50,6 +66,7 @@ def cp_plan_end(
     referral = plan.referral
     referral_policy.check(actor, "chair", referral)
     errors: Errors = {}
+    _rules.check_open(errors, referral)
     _check_cp_plan_open(errors, plan)
     if not reason:
         add(errors, "reason", "Choose why the plan is ending.")
@@ -61,11 +78,18 @@ def cp_plan_end(
     _rules.check_not_before(
         errors, "ended_on", ended_on, plan.started_on, label="end date", what="plan start"
     )
-    last_held = plan.conferences.filter(held_on__isnull=False).order_by("-held_on").first()
-    if last_held is not None and last_held.kind == ConferenceKind.REVIEW:
-        _rules.check_not_before(
-            errors, "ended_on", ended_on, last_held.held_on, label="end date", what="last review conference"
-        )
+    _check_after_plan_activity(
+        errors,
+        ended_on,
+        [
+            (
+                _latest(plan.conferences.filter(kind=ConferenceKind.REVIEW), "held_on"),
+                "last review conference",
+            ),
+            (_latest(plan.core_groups.all(), "held_on"), "last core group"),
+            (_latest(plan.visits.all(), "visited_on"), "last visit on the plan"),
+        ],
+    )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -92,6 +116,7 @@ def core_group_record(
     referral = plan.referral
     referral_policy.check(actor, "record", referral)
     errors: Errors = {}
+    _rules.check_open(errors, referral)
     _check_cp_plan_open(errors, plan)
     _rules.check_activity_date(errors, referral, "held_on", held_on, label="date the core group met")
     _rules.check_not_before(
@@ -121,9 +146,7 @@ def cin_plan_start(
     plan, so it cannot start while one is open nor before the last one ended."""
     referral_policy.check(actor, "record", referral)
     errors: Errors = {}
-    _rules.check_open(errors, referral)
-    if referral.nfa:
-        add(errors, "__all__", "The referral was closed with no further action; it has no plans.")
+    _rules.check_open(errors, referral)  # also refuses a referral closed as no further action
     _rules.check_activity_date(errors, referral, "started_on", started_on, label="date the plan started")
     cp_plans = ChildProtectionPlan.objects.filter(person_id=referral.person_id)
     open_cp = cp_plans.filter(ended_on__isnull=True).first()
@@ -179,16 +202,20 @@ def cin_plan_end(
     referral = plan.referral
     referral_policy.check(actor, "record", referral)
     errors: Errors = {}
+    _rules.check_open(errors, referral)
     _check_cin_plan_open(errors, plan)
     _rules.check_activity_date(errors, referral, "ended_on", ended_on, label="date the plan ended")
     _rules.check_not_before(
         errors, "ended_on", ended_on, plan.started_on, label="end date", what="plan start"
     )
-    last_review = plan.reviews.order_by("-held_on").first()
-    if last_review is not None:
-        _rules.check_not_before(
-            errors, "ended_on", ended_on, last_review.held_on, label="end date", what="last plan review"
-        )
+    _check_after_plan_activity(
+        errors,
+        ended_on,
+        [
+            (_latest(plan.reviews.all(), "held_on"), "last plan review"),
+            (_latest(plan.visits.all(), "visited_on"), "last visit on the plan"),
+        ],
+    )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -205,6 +232,7 @@ def cin_plan_review_record(
     referral = plan.referral
     referral_policy.check(actor, "record", referral)
     errors: Errors = {}
+    _rules.check_open(errors, referral)
     _check_cin_plan_open(errors, plan)
     _rules.check_activity_date(errors, referral, "held_on", held_on, label="date of the review")
     _rules.check_not_before(
@@ -243,6 +271,8 @@ def visit_record(
     errors: Errors = {}
     cp_plan: ChildProtectionPlan | None = None
     cin_plan: ChildInNeedPlan | None = None
+    _rules.check_open(errors, referral)  # rules 8565 and 8831: not on a closed or NFA referral
+    unborn = is_unborn(referral.person)
     if kind not in VisitKind.values:
         add(errors, "kind", "Choose the kind of visit.")
     _rules.check_activity_date(errors, referral, "visited_on", visited_on, label="date of the visit")
@@ -262,7 +292,7 @@ def visit_record(
             _rules.check_not_before(
                 errors, "visited_on", visited_on, cin_plan.started_on, label="visit date", what="plan start"
             )
-    if child_seen and referral.person.date_of_birth is None:
+    if child_seen and unborn:
         add(
             errors,
             "child_seen",
@@ -303,7 +333,6 @@ def visit_record(
         done: dict[str, date] = {}
         # Before birth the child cannot be seen: a visit to the expectant parent is the visit the
         # plan asks for, so it satisfies the clock (otherwise the task could never be cleared).
-        unborn = referral.person.date_of_birth is None
         if (child_seen or unborn) and (cp_plan is not None or cin_plan is not None):
             key = Clock.CP_VISIT if cp_plan is not None else Clock.CIN_VISIT
             later = Visit.objects.filter(cp_plan=cp_plan, cin_plan=cin_plan, visited_on__gt=visited_on)

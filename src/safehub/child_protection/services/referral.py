@@ -234,7 +234,7 @@ def _open_work(referral: Referral) -> list[str]:
         messages.append(
             f"The section 47 enquiry started on {_d(e.started_on)} is open: record its outcome first."
         )
-    for c in referral.conferences.filter(held_on__isnull=True):
+    for c in referral.conferences.filter(held_on__isnull=True, cancelled_on__isnull=True):
         when = c.scheduled_on or c.due_on
         suffix = f" ({'on' if c.scheduled_on else 'due'} {_d(when)})" if when else ""
         messages.append(f"The {c.get_kind_display().lower()}{suffix} has not been held: record it first.")

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from safehub.accounts.constants import AgencyKind
 from safehub.accounts.models import Agency
@@ -97,19 +97,43 @@ def strategy_discussion_record(
     elif decision not in StrategyDecision.values:
         add(errors, "decision", "Choose a decision from the list.")
     elif decision == StrategyDecision.SECTION_47:
-        current = referral.section47_enquiries.filter(completed_on__isnull=True).first()
-        if current is not None:
-            add(
-                errors,
-                "decision",
-                f"A section 47 enquiry started on {_d(current.started_on)} is still open: "
-                "record its outcome before starting another.",
-            )
+        _check_one_open_enquiry(errors, referral)
     if not rationale.strip():
         add(errors, "rationale", "Give the reasons for the decision.")
     checked = _check_attendees(errors, attendees)
     if errors:
         raise ValidationError(errors)
+    try:
+        return _strategy_write(actor, referral, held_on, decision, rationale, checked)
+    except IntegrityError:
+        # Two quick submits: the other opened the enquiry after our check (cp_one_open_s47).
+        if decision == StrategyDecision.SECTION_47:
+            _check_one_open_enquiry(errors, referral)
+        if errors:
+            raise ValidationError(errors) from None
+        raise
+
+
+def _check_one_open_enquiry(errors: Errors, referral: Referral) -> None:
+    """One section 47 enquiry at a time until its outcome is recorded (also a database constraint)."""
+    current = referral.section47_enquiries.filter(completed_on__isnull=True).first()
+    if current is not None:
+        add(
+            errors,
+            "decision",
+            f"A section 47 enquiry started on {_d(current.started_on)} is still open: "
+            "record its outcome before starting another.",
+        )
+
+
+def _strategy_write(
+    actor: Any,
+    referral: Referral,
+    held_on: date,
+    decision: str,
+    rationale: str,
+    checked: list[tuple[AttendeeInput, Agency | None]],
+) -> StrategyDiscussion:
     with transaction.atomic():
         discussion = StrategyDiscussion(
             referral=referral,
@@ -139,7 +163,7 @@ def strategy_discussion_record(
                 icpc_due_on=icpc_due_on(held_on),
                 updated_by=actor,
             )
-            enquiry.full_clean()
+            enquiry.full_clean(validate_constraints=False)
             enquiry.save()
         record_event(
             actor=actor, verb=Verb.CREATE, target=discussion, section="strategy_discussion", reason=decision

@@ -7,6 +7,7 @@ stays on it. The expected date of birth is kept: the CIN census reports it for w
 before birth, and a plan started before birth stays `unborn_at_start`.
 """
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -39,6 +40,19 @@ def _d(day: date) -> str:
 def is_unborn(person: Person) -> bool:
     """Recorded as an unborn child: an expected date of birth and no date of birth."""
     return person.date_of_birth is None and person.expected_date_of_birth is not None
+
+
+# Apps above `people` that hold work begun before birth register a check here (HOUSE.md: a lower
+# app learns about a higher one only through a registry): `fn(person, date_of_birth)` returns a
+# message for the date-of-birth field when that date contradicts their record, else None.
+BirthCheck = Callable[[Person, date], str | None]
+_birth_checks: list[BirthCheck] = []
+
+
+def register_birth_check(fn: BirthCheck) -> BirthCheck:
+    if fn not in _birth_checks:
+        _birth_checks.append(fn)
+    return fn
 
 
 def person_record_birth(
@@ -83,6 +97,10 @@ def person_record_birth(
         errors["date_of_birth"] = [
             f"The date of birth cannot be after the date of death, {_d(person.date_of_death)}."
         ]
+    if date_of_birth is not None and "date_of_birth" not in errors:
+        found = [note for note in (check(person, date_of_birth) for check in _birth_checks) if note]
+        if found:
+            errors["date_of_birth"] = found
     if sex and sex not in BORN_SEXES:
         errors["sex"] = ["Choose male, female or not known."]
     if errors:

@@ -108,3 +108,44 @@ def test_weight_bounds(make_user: Any, weight: Any) -> None:
     with pytest.raises(ValidationError) as refused:
         caseload_weight_change(actor=manager, level=CaseLevel.REFERRAL, weight=weight, reason="R")
     assert list(refused.value.message_dict) == ["weight"]
+
+
+@pytest.mark.parametrize(
+    ("key", "amount", "unit"),
+    [
+        ("cp_visit", 365, "months"),
+        ("cp_visit", 21, "working_days"),
+        ("cin_visit", 9, "weeks"),
+        ("due_soon", 2, "months"),
+    ],
+)
+def test_a_local_timescale_cannot_be_set_so_long_that_the_clock_stops_meaning_anything(
+    key, amount, unit
+) -> None:
+    """One entry must not silence every visit task in the council ("every 365 months")."""
+    from django.core.exceptions import ValidationError
+
+    from safehub.accounts.constants import Role
+    from safehub.accounts.tests.factories import UserFactory
+    from safehub.casework.models import TimescaleSetting
+    from safehub.casework.services.settings import timescale_setting_change
+
+    manager = UserFactory(role=Role.TEAM_MANAGER)
+    with pytest.raises(ValidationError) as refused:
+        timescale_setting_change(
+            actor=manager, key=key, amount=amount, unit=unit, reason="Testing the ceiling"
+        )
+    assert "at most" in " ".join(refused.value.message_dict["amount"])
+    assert not TimescaleSetting.objects.filter(key=key).exists()
+
+
+def test_a_local_timescale_within_its_ceiling_is_accepted() -> None:
+    from safehub.accounts.constants import Role
+    from safehub.accounts.tests.factories import UserFactory
+    from safehub.casework.services.settings import timescale_setting_change
+
+    manager = UserFactory(role=Role.TEAM_MANAGER)
+    setting = timescale_setting_change(
+        actor=manager, key="cp_visit", amount=20, unit="working_days", reason="Local"
+    )
+    assert (setting.amount, setting.unit) == (20, "working_days")

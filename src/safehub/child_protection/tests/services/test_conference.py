@@ -395,3 +395,69 @@ def test_a_transfer_in_on_a_closed_referral_is_refused(iro):
         held_on=date(2026, 11, 2),
         decision="no_plan",
     )
+
+
+# --- Cancelling an initial conference ------------------------------------------------------------
+
+
+def test_a_cancelled_icpc_stops_its_clock_and_lets_the_case_close(iro, initial):
+    """The family moved away before the ICPC: the conference is cancelled with its reason, the ICPC
+    task stops, the conference can no longer be recorded, and closing is no longer blocked by it
+    (census 8868: the enquiry then needed no ICPC)."""
+    from safehub.child_protection.services.conference import conference_cancel
+    from safehub.child_protection.services.referral import referral_close
+
+    ref = initial.referral
+    assert Clock.ICPC in open_tasks(ref)
+    assert "Say why" in _refused(
+        conference_cancel,
+        "reason",
+        actor=iro,
+        conference=initial,
+        expected_version=initial.version,
+        cancelled_on=ICPC_ON,
+        reason=" ",
+    )
+    conference_cancel(
+        actor=iro,
+        conference=initial,
+        expected_version=initial.version,
+        cancelled_on=ICPC_ON,
+        reason="The family moved to another council's area.",
+    )
+    initial.refresh_from_db()
+    assert (initial.cancelled_on, initial.cancel_reason) == (
+        ICPC_ON,
+        "The family moved to another council's area.",
+    )
+    assert Clock.ICPC not in open_tasks(ref)
+    assert task(ref, Clock.ICPC, TaskStatus.CANCELLED).cancelled_reason == "The conference was cancelled."
+    assert "cancelled" in _refused(_record, "held_on", iro, initial)
+    audit = AuditEvent.objects.filter(object_id=str(initial.pk), reason="cancelled").get()
+    assert "moved" not in audit.reason + audit.section + str(audit.detail)
+    ref.refresh_from_db()
+    referral_close(
+        actor=UserFactory(role=Role.TEAM_MANAGER),
+        referral=ref,
+        expected_version=ref.version,
+        closed_on=ICPC_ON,
+        reason="RC5",
+    )
+    ref.refresh_from_db()
+    assert ref.closed_on == ICPC_ON
+
+
+def test_only_an_unheld_initial_conference_can_be_cancelled(iro, initial):
+    from safehub.child_protection.services.conference import conference_cancel
+
+    _record(iro, initial)
+    initial.refresh_from_db()
+    assert "held" in _refused(
+        conference_cancel,
+        "reason",
+        actor=iro,
+        conference=initial,
+        expected_version=initial.version,
+        cancelled_on=ICPC_ON,
+        reason="Too late",
+    )

@@ -148,3 +148,39 @@ def test_whoever_may_not_change_people_is_refused(make_user: Any, unborn: Person
             expected_version=unborn.version,
             date_of_birth=TODAY,
         )
+
+
+def test_a_birth_on_or_before_the_start_of_a_plan_made_before_birth_is_refused(
+    editor: Any, unborn: Person
+) -> None:
+    """A plan marked unborn at start began before the birth: a date of birth on or before the
+    plan's start contradicts it, and is refused at the field with nothing written."""
+    started = TODAY - timedelta(days=5)
+    referral = ReferralFactory(person=unborn, referral_date=TODAY - timedelta(days=60))
+    ChildProtectionPlan.objects.create(
+        referral=referral,
+        person=unborn,
+        started_on=started,
+        initial_category="NEG",
+        latest_category="NEG",
+        unborn_at_start=True,
+    )
+    for day in (started, started - timedelta(days=1)):
+        with pytest.raises(ValidationError) as error:
+            person_record_birth(
+                actor=editor, person=unborn, expected_version=unborn.version, date_of_birth=day
+            )
+        assert error.value.message_dict["date_of_birth"] == [
+            "A child protection plan started on 6 May 2026 while the child was unborn: "
+            "the date of birth must be after that date."
+        ]
+    unborn.refresh_from_db()
+    assert unborn.date_of_birth is None
+    assert audit_events_on(unborn, section="birth") == []
+    born = person_record_birth(
+        actor=editor,
+        person=unborn,
+        expected_version=unborn.version,
+        date_of_birth=started + timedelta(days=1),
+    )
+    assert born.date_of_birth == date(2026, 5, 7)
