@@ -11,6 +11,7 @@ from safehub.audit.constants import Verb
 from safehub.audit.services import record_event
 from safehub.people.models import Person
 from safehub.platform import clock
+from safehub.platform.errors import ConflictError
 from safehub.reference_data.selectors import code_choices
 
 from ..constants import SW_REASON_LIST, TaskStatus
@@ -89,13 +90,21 @@ def allocation_change(
     worker: Any = None,
     started_on: date | None = None,
     reason: str = "",
+    expected_version: int | None = None,
 ) -> Allocation:
     """Allocate the case to a team and (usually) a worker, ending the current allocation.
 
     A change of worker needs the 903 SW_REASON code (SSDA903 SWEpisodes; Annex A counts the
     changes). The worker must be an active member of the team. Open tasks move to the new worker.
+
+    `expected_version` is the involvement's version the manager read (R49): if another manager
+    allocated the case meanwhile, this one gets a ConflictError naming them, not a silent overwrite.
     """
     involvement_policy.check(actor, "manage", involvement)
+    # A stale page is answered first: the manager must see who holds the case now before any
+    # message about what this change would need (checked again under the lock below).
+    if expected_version is not None and involvement.version != expected_version:
+        _conflict(involvement, involvement, expected_version)
     started_on = started_on or clock.today()
     current = involvement.allocations.filter(ended_on__isnull=True).first()
     errors: dict[str, list[str]] = {}
@@ -141,6 +150,9 @@ def allocation_change(
         raise ValidationError(errors)
     assert team is not None
     with transaction.atomic():
+        locked = Involvement.objects.select_for_update().select_related("updated_by").get(pk=involvement.pk)
+        if expected_version is not None and locked.version != expected_version:
+            _conflict(involvement, locked, expected_version)
         if current is not None:
             current.ended_on = started_on
             current.save(update_fields=["ended_on", "updated_at"])
@@ -162,3 +174,13 @@ def allocation_change(
         tasks_reassign(involvement=involvement)
         record_event(actor=actor, verb=Verb.UPDATE, target=involvement, section="allocation", reason=reason)
     return allocation
+
+
+def _conflict(involvement: Involvement, current: Involvement, expected_version: int) -> None:
+    raise ConflictError(
+        instance=involvement,
+        expected_version=expected_version,
+        current_version=current.version,
+        changed_by=str(current.updated_by) if current.updated_by_id else None,
+        changed_at=current.updated_at,
+    )

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from safehub.accounts.constants import Capability
 from safehub.platform import clock
+from safehub.platform.errors import ConflictError
 from safehub.platform.web.permissions import capability_required
 
 from ..selectors.caseloads import caseloads_by_team
@@ -43,7 +44,11 @@ def allocate(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
     if request.method != "POST":
         mine = teams_for_manager(actor=actor)
         team_id = involvement.team_id or (mine[0].pk if mine else "")
-        initial: dict[str, Any] = {"team": str(team_id or ""), "started_on": clock.today()}
+        initial: dict[str, Any] = {
+            "team": str(team_id or ""),
+            "started_on": clock.today(),
+            "version": involvement.version,
+        }
         if involvement.team_id and involvement.worker_id:
             initial["worker"] = f"{involvement.team_id}:{involvement.worker_id}"
         form = AllocateForm(initial=initial, teams=groups)
@@ -62,6 +67,20 @@ def allocate(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
                     worker=worker,
                     started_on=form.cleaned_data["started_on"],
                     reason=form.cleaned_data["reason"],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ConflictError as error:
+                # Show the allocation as it is now; the manager decides again on that version.
+                involvement = involvement_get(actor=actor, id=id, action="manage")
+                data = request.POST.copy()
+                data["version"] = str(error.current_version)
+                form = AllocateForm(data, teams=groups)
+                form.is_valid()
+                who = error.changed_by or "another manager"
+                form.add_error(
+                    None,
+                    f"This case was allocated by {who} after you opened this page. "
+                    "Check who holds it now, then save again if it should still change.",
                 )
             except ValidationError as error:
                 for name, msgs in error.message_dict.items():

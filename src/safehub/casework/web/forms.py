@@ -125,6 +125,7 @@ class AllocateForm(forms.Form):
         required=False,
         help_text="Needed when the case moves from one social worker to another (SSDA903 SW_REASON)",
     )
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, teams: list[TeamCaseloads], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -56,7 +56,10 @@ def test_allocate_shows_caseloads_in_the_worker_choices_and_allocates(client: An
     page = client.get(url).content.decode()
     assert "(1 case, weighted 1.5)" in page
     assert '<option value="LEFTRL">The previous social worker left the role</option>' in page
-    response = client.post(url, {"team": str(team.pk), "worker": f"{team.pk}:{worker.pk}", **_date()})
+    response = client.post(
+        url,
+        {"team": str(team.pk), "worker": f"{team.pk}:{worker.pk}", "version": involvement.version, **_date()},
+    )
     assert response.status_code == 302
     involvement.refresh_from_db()
     assert (involvement.team, involvement.worker) == (team, worker)
@@ -68,13 +71,24 @@ def test_changing_worker_needs_the_903_reason_at_its_field(client: Any) -> None:
     allocation_change(actor=manager, involvement=involvement, team=team, worker=first)
     url = reverse("casework:allocate", args=[involvement.pk])
     _signed_in(client, manager)
-    response = client.post(url, {"team": str(team.pk), "worker": f"{team.pk}:{second.pk}", **_date()})
+    involvement.refresh_from_db()
+    version = involvement.version
+    response = client.post(
+        url, {"team": str(team.pk), "worker": f"{team.pk}:{second.pk}", "version": version, **_date()}
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert 'href="#id_reason"' in page
     assert "Choose why the social worker is changing." in page
     response = client.post(
-        url, {"team": str(team.pk), "worker": f"{team.pk}:{second.pk}", "reason": "LEFTRL", **_date()}
+        url,
+        {
+            "team": str(team.pk),
+            "worker": f"{team.pk}:{second.pk}",
+            "reason": "LEFTRL",
+            "version": version,
+            **_date(),
+        },
     )
     assert response.status_code == 302
     involvement.refresh_from_db()
@@ -87,7 +101,12 @@ def test_a_worker_from_another_team_is_refused_at_the_worker_field(client: Any) 
     involvement = InvolvementFactory()
     response = _signed_in(client, manager).post(
         reverse("casework:allocate", args=[involvement.pk]),
-        {"team": str(team.pk), "worker": f"{other.pk}:{elsewhere.pk}", **_date()},
+        {
+            "team": str(team.pk),
+            "worker": f"{other.pk}:{elsewhere.pk}",
+            "version": involvement.version,
+            **_date(),
+        },
     )
     assert response.status_code == 200
     assert 'href="#id_worker"' in response.content.decode()
@@ -99,3 +118,37 @@ def test_allocate_refuses_a_social_worker(signed_in: Any) -> None:
         signed_in(Role.SOCIAL_WORKER).get(reverse("casework:allocate", args=[involvement.pk])).status_code
         == 403
     )
+
+
+def test_a_second_manager_allocating_from_a_stale_page_gets_the_conflict_not_an_overwrite(
+    client: Any,
+) -> None:
+    """R49: two managers open the allocation page; the first allocates; the second, still on the
+    old version, is told who changed it and nothing of theirs is saved."""
+    team, (first_manager, second_manager, first, second) = team_with(
+        Role.TEAM_MANAGER, Role.TEAM_MANAGER, Role.SOCIAL_WORKER, Role.SOCIAL_WORKER
+    )
+    involvement = InvolvementFactory()
+    stale = involvement.version
+    allocation_change(
+        actor=first_manager, involvement=involvement, team=team, worker=first, expected_version=stale
+    )
+    url = reverse("casework:allocate", args=[involvement.pk])
+    response = _signed_in(client, second_manager).post(
+        url, {"team": str(team.pk), "worker": f"{team.pk}:{second.pk}", "version": stale, **_date()}
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].non_field_errors()
+    assert any(f"This case was allocated by {first_manager}" in e for e in errors), errors
+    involvement.refresh_from_db()
+    assert involvement.worker == first
+    assert involvement.allocations.count() == 1
+
+
+def test_the_allocation_form_carries_the_version_it_was_read_at(client: Any) -> None:
+    _team, (manager,) = team_with(Role.TEAM_MANAGER)
+    involvement = InvolvementFactory()
+    page = (
+        _signed_in(client, manager).get(reverse("casework:allocate", args=[involvement.pk])).content.decode()
+    )
+    assert f'name="version" value="{involvement.version}"' in page
