@@ -150,7 +150,8 @@ def allocation_change(
         raise ValidationError(errors)
     assert team is not None
     with transaction.atomic():
-        locked = Involvement.objects.select_for_update().select_related("updated_by").get(pk=involvement.pk)
+        # No select_related here: PostgreSQL cannot lock the nullable side of an outer join.
+        locked = Involvement.objects.select_for_update().get(pk=involvement.pk)
         if expected_version is not None and locked.version != expected_version:
             _conflict(involvement, locked, expected_version)
         if current is not None:
