@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils.html import escape
 
 from safehub.accounts.constants import Role
 from safehub.child_protection.models import Referral
@@ -149,7 +150,7 @@ def test_a_stale_edit_is_a_conflict_not_a_lost_update(signed_in) -> None:
         {"source": "5A", "primary_need": "N1", "summary": "Second.", "version": stale},
     ).content.decode()
     assert "This referral was changed by" in page
-    assert str(worker) in page
+    assert escape(str(worker)) in page
     ref.refresh_from_db()
     assert ref.summary == "First."
     assert f'value="{ref.version}"' in page  # saving again now saves over the version it has seen

@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from safehub.accounts.constants import Role
 from safehub.accounts.models import TeamMembership
@@ -35,7 +36,7 @@ def test_the_inbox_lists_both_services_oldest_first(client: Any) -> None:
     assert page.index(older.contact.reference) < page.index(newer.contact.reference)
     assert "2 waiting" in page
     for subject in newer.contact.subjects.filter(role__in=CHILD_ROLES):
-        assert str(subject.person) in page
+        assert escape(str(subject.person)) in page
     assert "Strategy discussion (section 47 path)" in page
 
 

@@ -58,6 +58,7 @@ def test_team_manager_sees_who_viewed_the_record_newest_first(signed_in, client,
     assert "Riley Haddon" in rows[2]
     # No content of the person reaches this page.
     assert person.family_name not in html
+    assert escape(person.family_name) not in html
 
 
 def test_viewing_the_log_is_itself_audited(signed_in) -> None:
