@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "safehub.people",
     "safehub.casework",
     "safehub.child_protection",
+    "safehub.looked_after",
     "safehub.front_door",
     "safehub.web",
     "safehub.api",

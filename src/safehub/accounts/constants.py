@@ -78,6 +78,11 @@ class Capability(models.TextChoices):
         "manage_case_settings",
         "Set local visit frequencies, caseload weights and letter templates",
     )
+    MANAGE_HOUSEHOLDS = (
+        "manage_households",
+        "Record and approve foster carers, adopters and supported lodgings",
+    )
+    VIEW_SUFFICIENCY = "view_sufficiency", "See placement sufficiency: children needing homes and vacancies"
 
 
 # Roles whose work is case work inside children's services: they see unrestricted people.
@@ -122,7 +127,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.REFERRER: frozenset({C.SUBMIT_REFERRALS}),
     Role.EARLY_HELP: frozenset({C.VIEW_PEOPLE, C.EDIT_PEOPLE}),
     Role.SOCIAL_WORKER: frozenset(
-        {C.VIEW_PEOPLE, C.EDIT_PEOPLE, C.BREAK_GLASS, C.VIEW_CASES, C.RECORD_CASEWORK}
+        {C.VIEW_PEOPLE, C.EDIT_PEOPLE, C.BREAK_GLASS, C.VIEW_CASES, C.RECORD_CASEWORK, C.MANAGE_HOUSEHOLDS}
     ),
     # Managers decide merges: a wrong merge hides one child inside another's record (T16).
     Role.TEAM_MANAGER: frozenset(
@@ -136,12 +141,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.RECORD_CASEWORK,
             C.MANAGE_CASES,
             C.MANAGE_CASE_SETTINGS,
+            C.MANAGE_HOUSEHOLDS,
+            C.VIEW_SUFFICIENCY,
         }
     ),
     # Conference chairs record conferences and their decisions; they do not run the case.
     Role.IRO: frozenset({C.VIEW_PEOPLE, C.BREAK_GLASS, C.VIEW_CASES, C.CHAIR_CONFERENCES}),
     # Aggregates only: the dashboard shows counts, never a child (R22).
-    Role.PERFORMANCE_ANALYST: frozenset({C.VIEW_MASH_DASHBOARD}),
+    Role.PERFORMANCE_ANALYST: frozenset({C.VIEW_MASH_DASHBOARD, C.VIEW_SUFFICIENCY}),
     Role.PARTNERSHIP_MANAGER: frozenset({C.VIEW_MASH_DASHBOARD}),
     Role.IG_OFFICER: frozenset(
         {

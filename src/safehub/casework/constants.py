@@ -13,6 +13,7 @@ class CaseService(models.TextChoices):
     CHILD_IN_NEED = "cin", "Children's social care (child in need and child protection)"
     EARLY_HELP = "early_help", "Early help"
     LOOKED_AFTER = "looked_after", "Children in care"
+    LEAVING_CARE = "leaving_care", "Leaving care"
 
 
 class CaseLevel(models.TextChoices):
@@ -24,6 +25,7 @@ class CaseLevel(models.TextChoices):
     CHILD_PROTECTION = "cp", "Child protection"
     LOOKED_AFTER = "looked_after", "Looked after"
     EARLY_HELP = "early_help", "Early help"
+    CARE_LEAVER = "care_leaver", "Care leaver"
 
 
 # Default caseload weights. A council sets its own (the allocation screen shows both the count and
@@ -35,6 +37,7 @@ DEFAULT_CASELOAD_WEIGHTS: dict[str, str] = {
     CaseLevel.CHILD_PROTECTION: "1.5",
     CaseLevel.LOOKED_AFTER: "1.5",
     CaseLevel.EARLY_HELP: "1.0",
+    CaseLevel.CARE_LEAVER: "0.5",
 }
 
 

@@ -1,3 +1,4 @@
 from .code_list import Code, CodeList
+from .postcode import PostcodeLocation
 
-__all__ = ["Code", "CodeList"]
+__all__ = ["Code", "CodeList", "PostcodeLocation"]
