@@ -10,6 +10,7 @@ period or record. Actions: `view` (view_cases), `record` (record_casework), `man
 A household with a carer whose record is hidden from the actor is hidden with it (R21).
 """
 
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from django.db.models import QuerySet
@@ -35,7 +36,7 @@ _HOUSEHOLD = {
 M = TypeVar("M", CareLeaver, LookedAfterPeriod)
 
 
-def _capable(actor: Any, table: dict[str, tuple[str, ...]], action: str) -> bool:
+def _capable(actor: Any, table: Mapping[str, tuple[str, ...]], action: str) -> bool:
     return any(actor.has_capability(c) for c in table[action])
 
 

@@ -22,6 +22,7 @@ class CareLeaver(VersionedModel):
     category = models.CharField(max_length=16, help_text="LeaverCategory.")
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.CharField(max_length=16, blank=True, help_text="Why the record closed.")
     personal_adviser = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -186,6 +186,10 @@ class PlacementRequest(VersionedModel):
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("requested_on")),
                 name="la_request_closes_after_request",
             ),
+            # One open request per child (two quick submits cannot both open one).
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(status="open"), name="la_one_open_request_per_child"
+            ),
         ]
 
     def __str__(self) -> str:
