@@ -206,6 +206,9 @@ SAFEHUB_OFFICE_OPENS = env_str("SAFEHUB_OFFICE_OPENS", "09:00")
 SAFEHUB_OFFICE_CLOSES = env_str("SAFEHUB_OFFICE_CLOSES", "17:00")
 SAFEHUB_PHASE = env_str("SAFEHUB_PHASE", "Beta")
 SAFEHUB_REFERENCE_DIR = env_str("SAFEHUB_REFERENCE_DIR", str(REFERENCE_DIR))
+# The council's own ONS code (e.g. E08000035): a placement whose postcode lies elsewhere is out of
+# area in the sufficiency view. Empty: placements without a household count as "not known".
+SAFEHUB_LOCAL_AUTHORITY_CODE = env_str("SAFEHUB_LOCAL_AUTHORITY_CODE", "")
 
 # Case documents (R43): bytes under random names outside the web root, served only through the
 # authorised download view; quarantined until ClamAV passes them. With the scanner off, uploads

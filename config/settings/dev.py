@@ -14,3 +14,5 @@ STORAGES = {
 # Chromium treats 127.0.0.1 and localhost as secure contexts, so __Host- cookies work over plain
 # http there; WebAuthn likewise needs the insecure-origin allowance only on loopback.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
+# The demo city's own (invented) ONS code: its postcode locations say which placements are out of area.
+SAFEHUB_LOCAL_AUTHORITY_CODE = env_str("SAFEHUB_LOCAL_AUTHORITY_CODE", "E06000999")

@@ -21,6 +21,7 @@ class Involvement:
     worker: str = ""
     team: str = ""
     url: str = ""
+    kind: str = ""  # the casework service ("looked_after" …), for links that depend on it
 
 
 Source = Callable[[Any, list[Any]], Iterable[Involvement]]

@@ -98,6 +98,7 @@ def detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     # Whether the record is restricted, and whether the user is in through emergency access (R23).
     banner = access_selectors.restriction_banner(actor=request.user, obj=person)
     person_record = record.person_record(actor=request.user, person=person)
+    involvements = open_involvements(actor=request.user, person_ids=[person.pk])
     context = {
         "person": person,
         "row": presenters.person_row(person),
@@ -110,9 +111,12 @@ def detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         "can_merge": request.user.has_capability(Capability.MERGE_PEOPLE),  # type: ignore[union-attr]
         "sections": presenters.record_rows(person_record),
         # Open work with children's services (referrals, plans …), from the apps that hold it.
-        "involvements": open_involvements(actor=request.user, person_ids=[person.pk]),
+        "involvements": involvements,
+        # A child already in care is linked to their period, not offered a second one.
+        "in_care": any(item.kind == "looked_after" for item in involvements),  # casework's service key
         "can_view_cases": request.user.has_capability(Capability.VIEW_CASES),  # type: ignore[union-attr]
         "can_record_casework": request.user.has_capability(Capability.RECORD_CASEWORK),  # type: ignore[union-attr]
+        "can_manage_cases": request.user.has_capability(Capability.MANAGE_CASES),  # type: ignore[union-attr]
     }
     return render(request, "people/detail.html", context)
 

@@ -1,0 +1,1 @@
+"""Reads of the children in care record, one module per area."""
