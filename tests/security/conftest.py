@@ -8,6 +8,7 @@ import pytest
 from safehub.access.constants import GrantStatus, Level
 from safehub.accounts.constants import Role
 
+from .care_world import care_world
 from .casework_world import casework_world
 from .front_door_world import front_door_world
 from .people_world import people_world
@@ -43,4 +44,5 @@ def world(db: Any, make_user: Any, code_lists: Any) -> dict[str, Any]:
     world.update(people_world(world, make_user))
     world.update(front_door_world(world, make_user))
     world.update(casework_world(world, make_user))
+    world.update(care_world(world, make_user))
     return world

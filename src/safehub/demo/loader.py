@@ -32,6 +32,7 @@ from safehub.platform import clock
 
 from . import casework as casework_demo  # issue 5 (helper G)
 from . import city, families, front_door, totp
+from . import looked_after as looked_after_demo  # issue 6
 from .people import PersonSpec, households
 
 COMMAND_LABEL = "safehub load_demo_city"
@@ -67,6 +68,7 @@ def steps(people: int) -> int:
         + families.STEPS
         + front_door.STEPS
         + casework_demo.STEPS  # issue 5
+        + looked_after_demo.STEPS  # issue 6
     )
 
 
@@ -86,6 +88,7 @@ def load(*, seed: int, people: int, advance: Advance) -> families.Hint:
         teams = _ensure_teams(admin, agencies, advance)
         users = _ensure_users(admin, agencies, teams, advance)
         _set_credentials(users, seed)
+        looked_after_demo.wipe(_demo_people_ids())  # issue 6: its rows protect the cases and people
         casework_demo.wipe(_demo_people_ids())  # issue 5: its rows reference people and contacts
         front_door.wipe()
         _wipe_people(users[Role.IG_OFFICER])
@@ -93,6 +96,8 @@ def load(*, seed: int, people: int, advance: Advance) -> families.Hint:
         front_door.load(users=users, agencies=agencies, seed=seed, people=people, advance=advance)
         # Issue 5: children's cases, after the front door (it accepts some of the MASH's handovers).
         casework_demo.load(users=users, agencies=agencies, teams=teams, seed=seed, advance=advance)
+        # Issue 6: children in care, after the casework (it takes the children it needs first).
+        looked_after_demo.load(users=users, agencies=agencies, teams=teams, seed=seed, advance=advance)
         return hint
 
 

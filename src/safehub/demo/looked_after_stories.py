@@ -1,0 +1,595 @@
+"""The demo city's children in care stories (issue 6): what happens to each child, and when.
+
+`SLOTS` is the order the stories are built in, the most telling first. A story schedules its
+events on a `Timeline` (`looked_after_routine`) and runs them in date order, so each service sees
+the record as it stood that day. All the words are invented.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from safehub.casework.timescales import add_months
+from safehub.looked_after.constants import HouseholdKind, PermanenceOrderKind
+from safehub.looked_after.models import LookedAfterPeriod
+from safehub.looked_after.services.health import conviction_record, sdq_record, substance_misuse_record
+from safehub.looked_after.services.missing import missing_record, missing_update, uasc_record
+from safehub.looked_after.services.permanence import (
+    adoption_decision_record,
+    adoption_match_record,
+    permanence_order_record,
+    previous_permanence_record,
+    sibling_decision_record,
+)
+from safehub.looked_after.services.placement_request import placement_request_close, placement_request_create
+
+from . import looked_after_leavers as leavers
+from .looked_after_routine import Timeline, routine
+
+if TYPE_CHECKING:
+    from .looked_after_office import CareOffice
+
+FOSTER = HouseholdKind.MAINSTREAM_FOSTER
+CHILDRENS_HOME = "Hillcrest House (an invented children's home)"
+
+
+# --- the stories ----------------------------------------------------------------------------------
+def s20_new(office: "CareOffice", worker: str) -> None:
+    """Accommodated under section 20 seven weeks ago; a long-term family is being looked for."""
+    start = office.wd(office.rng.randint(30, 38))
+    child = office.pick(5, 15, born_by=start)
+    period = office.start(
+        child, start, "V2", "U6", worker=worker, need="N2", household=office.home(FOSTER, child, start)
+    )
+    line = Timeline(office.today)
+    routine(office, line, period)
+    line.at(
+        office.after(start, 8),
+        request,
+        office,
+        period,
+        FOSTER,
+        office.after(start, 8),
+        needs="A long-term family near the child's school.",
+    )
+    line.run()
+
+
+def review_overdue(office: "CareOffice", worker: str) -> None:
+    """Section 20 for five and a half months: the first review held, the second overdue."""
+    start = office.months_ago(5.5)
+    child = office.pick(3, 14, born_by=start)
+    period = office.start(
+        child, start, "V2", "U6", worker=worker, household=office.home(FOSTER, child, start)
+    )
+    line = Timeline(office.today)
+    routine(office, line, period, reviews_stop=office.after(start, 20))
+    line.run()
+
+
+def interim_order(office: "CareOffice", worker: str) -> None:
+    """Section 20, then an interim care order; a planned move to a family found through a request."""
+    start, order, moved = office.months_ago(9), office.months_ago(6.5), office.months_ago(4)
+    child = office.pick(2, 12, born_by=start)
+    first = office.home(FOSTER, child, start)
+    period = office.start(child, start, "V2", "U6", worker=worker, household=first)
+    second = office.home(FOSTER, child, moved, skip=_keys(office, first))
+    line = Timeline(office.today)
+    line.at(order, office.legal, period, order, "C1")
+    line.at(
+        office.months_ago(5), request, office, period, FOSTER, office.months_ago(5), found=(moved, second)
+    )
+    line.at(moved, office.move, period, moved, "CARPL", "U6", household=second)
+    routine(office, line, period, [moved])
+    line.run()
+
+
+def full_order(office: "CareOffice", worker: str) -> None:
+    """A care order two years on, in a long-term family until 18; substance misuse and a conviction."""
+    start, order, moved = office.months_ago(26), office.months_ago(19), office.months_ago(17)
+    child = office.pick(12, 16, born_by=start)
+    first = office.home(FOSTER, child, start)
+    period = office.start(child, start, "C1", "U6", worker=worker, household=first)
+    second = office.home(FOSTER, child, moved, skip=_keys(office, first))
+    line = Timeline(office.today)
+    line.at(order, office.legal, period, order, "C2")
+    line.at(moved, office.move, period, moved, "CARPL", "U4", household=second, until_18=True)
+    used = office.months_ago(5)
+    line.at(
+        used,
+        substance_misuse_record,
+        actor=office.worker_of(period),
+        period=period,
+        identified_on=used,
+        intervention_offered=True,
+        intervention_received=True,
+        notes="Cannabis; referred to the young people's drug service.",
+    )
+    convicted = office.months_ago(3)
+    line.at(
+        convicted,
+        conviction_record,
+        actor=office.worker_of(period),
+        period=period,
+        convicted_on=convicted,
+        notes="Youth caution for criminal damage.",
+    )
+    routine(office, line, period, [moved], long_term_from=moved)
+    line.run()
+
+
+def police_protection(office: "CareOffice", worker: str) -> None:
+    """Three nights in emergency foster care under police protection, then home (E4A)."""
+    start = office.months_ago(4)
+    child = office.pick(4, 14, born_by=start)
+    period = office.start(
+        child, start, "L1", "U6", worker=worker, need="N1", household=office.home(FOSTER, child, start)
+    )
+    ended = start + timedelta(days=3)
+    line = Timeline(office.today)
+    routine(office, line, period, until=ended - timedelta(days=1))
+    line.at(ended, office.end, period, ended, "E4A")
+    line.run()
+
+
+def placed_for_adoption(office: "CareOffice", worker: str) -> None:
+    """Care, a placement order, a match, and placed with the adopters two months ago (A6)."""
+    start = office.months_ago(14)
+    child = office.pick(1, 3, born_by=start)
+    period = office.start(
+        child, start, "C1", "U6", worker=worker, household=office.home(FOSTER, child, start)
+    )
+    _adoption(
+        office, period, decided=11, order=9, matched=3, placed=2, adopters="a_first", sex="MF", legal="L11"
+    )
+
+
+def adopted(office: "CareOffice", worker: str) -> None:
+    """Adopted two months ago (E11) by a single adopter, after nine months placed with her."""
+    start = office.months_ago(24)
+    child = office.pick(2, 5, born_by=start)
+    period = office.start(
+        child, start, "C1", "U6", worker=worker, household=office.home(FOSTER, child, start)
+    )
+    _adoption(
+        office,
+        period,
+        decided=19,
+        order=16,
+        matched=10,
+        placed=9,
+        adopters="a_pair",
+        sex="F1",
+        legal="L0",
+        adopted_on=office.months_ago(2),
+    )
+
+
+def _adoption(
+    office: "CareOffice",
+    period: LookedAfterPeriod,
+    *,
+    decided: float,
+    order: float,
+    matched: float,
+    placed: float,
+    adopters: str,
+    sex: str,
+    legal: str,
+    adopted_on: date | None = None,
+) -> None:
+    household = office.households[adopters]
+    line = Timeline(office.today)
+    placed_on = office.months_ago(placed)
+    line.at(
+        office.months_ago(decided),
+        adoption_decision_record,
+        actor=office.manager,
+        period=period,
+        decided_on=office.months_ago(decided),
+    )
+    line.at(office.months_ago(order), office.legal, period, office.months_ago(order), "E1")
+    line.at(
+        office.months_ago(matched), _match, office, period, office.months_ago(matched), household, sex, legal
+    )
+    line.at(placed_on, office.move, period, placed_on, "CARPL", "A6", household=household)
+    if adopted_on is not None:
+        line.at(
+            adopted_on,
+            permanence_order_record,
+            actor=office.manager,
+            period=period,
+            kind=PermanenceOrderKind.ADOPTION,
+            made_on=adopted_on,
+        )
+        line.at(adopted_on, office.end, period, adopted_on, "E11")
+    routine(office, line, period, [placed_on], until=adopted_on - timedelta(days=1) if adopted_on else None)
+    line.run()
+
+
+def _match(
+    office: "CareOffice", period: LookedAfterPeriod, on: date, household: Any, sex: str, legal: str
+) -> None:
+    decision = period.adoption_decisions.get(ceased_on__isnull=True)
+    adoption_match_record(
+        actor=office.manager,
+        decision=decision,
+        matched_on=on,
+        household=household,
+        adopter_count=1 if sex in ("M1", "F1") else 2,
+        adopter_sex=sex,
+        adopter_legal_status=legal,
+        fostered_by_adopters=False,
+        expected_version=decision.version,
+    )
+
+
+def special_guardianship(office: "CareOffice", worker: str) -> None:
+    """With an aunt and uncle as connected carers, long-term from the care order; a special
+    guardianship order to them (former foster carers, relatives: E45) four months ago."""
+    start, order, settled, sgo = (
+        office.months_ago(30),
+        office.months_ago(24),
+        office.months_ago(20),
+        office.months_ago(4),
+    )
+    child = office.pick(4, 12, born_by=start)
+    family = office.households["c_family"]
+    period = office.start(child, start, "C1", "U3", worker=worker, household=family)
+    line = Timeline(office.today)
+    line.at(order, office.legal, period, order, "C2")
+    line.at(settled, office.move, period, settled, "PLACE", "U1", household=family)
+    line.at(
+        sgo,
+        permanence_order_record,
+        actor=office.manager,
+        period=period,
+        kind=PermanenceOrderKind.SPECIAL_GUARDIANSHIP,
+        made_on=sgo,
+        to_former_foster_carers=True,
+        carers_are_relatives=True,
+    )
+    line.at(sgo, office.end, period, sgo, "E45")
+    routine(office, line, period, [settled], until=sgo - timedelta(days=1), long_term_from=settled)
+    line.run()
+
+
+def moves(office: "CareOffice", worker: str) -> None:
+    """Three homes in a year: moved after an allegation, then the carers asked for an end because
+    of the child's behaviour: a children's home out of area while a foster family is found."""
+    start, alleged, ended = office.months_ago(11), office.months_ago(8), office.months_ago(5)
+    child = office.pick(11, 15, born_by=start)
+    first = office.home(FOSTER, child, start)
+    period = office.start(child, start, "V2", "U6", worker=worker, household=first)
+    second = office.home(FOSTER, child, alleged, skip=_keys(office, first))
+    line = Timeline(office.today)
+    line.at(alleged, office.move, period, alleged, "ALLEG", "U6", household=second)
+    line.at(
+        ended,
+        office.move,
+        period,
+        ended,
+        "CREQB",
+        "K2",
+        provider="PR4",
+        urn=office.urn(),
+        postcode=office.postcode(out_of_area=True),
+        carer_name=CHILDRENS_HOME,
+    )
+    line.at(
+        office.months_ago(4),
+        request,
+        office,
+        period,
+        FOSTER,
+        office.months_ago(4),
+        needs="A foster family experienced with teenagers, back in the city.",
+    )
+    routine(office, line, period, [alleged, ended])
+    line.run()
+
+
+def residential(office: "CareOffice", worker: str) -> None:
+    """In a children's home out of area; missing three times: one interview held, one declined,
+    the last return this week with no interview offered yet."""
+    start, order, moved = office.months_ago(15), office.months_ago(10), office.months_ago(7)
+    child = office.pick(13, 16, born_by=start)
+    period = office.start(
+        child, start, "C1", "U6", worker=worker, household=office.home(FOSTER, child, start)
+    )
+    line = Timeline(office.today)
+    line.at(order, office.legal, period, order, "C2")
+    line.at(
+        moved,
+        office.move,
+        period,
+        moved,
+        "CREQB",
+        "K2",
+        provider="PR5",
+        urn=office.urn(),
+        postcode=office.postcode(out_of_area=True),
+        carer_name=CHILDRENS_HOME,
+    )
+    actor = office.worker_of(period)
+    for went, kind, offered, accepted in (
+        (office.months_ago(5), "M", 1, True),
+        (office.months_ago(2), "A", 2, False),
+        (office.today - timedelta(days=3), "M", None, None),
+    ):
+        line.at(went, _missing, actor, period, went, kind, offered, accepted)
+    sdq = office.months_ago(6)
+    line.at(sdq, sdq_record, actor=actor, period=period, recorded_on=sdq, reason="SDQ5")
+    routine(office, line, period, [moved])
+    line.run()
+
+
+def _missing(
+    actor: Any, period: LookedAfterPeriod, went: date, kind: str, offered: int | None, accepted: bool | None
+) -> None:
+    back = went + timedelta(days=1)
+    episode = missing_record(
+        actor=actor,
+        period=period,
+        kind=kind,
+        started_on=went,
+        ended_on=back,
+        notes="Found by police at a friend's address." if kind == "M" else "Known to be with a friend.",
+    )
+    if offered is None:
+        return
+    offered_on = back + timedelta(days=offered)
+    missing_update(
+        actor=actor,
+        episode=episode,
+        ended_on=back,
+        interview_offered_on=offered_on,
+        interview_accepted=accepted,
+        interview_held_on=offered_on + timedelta(days=2) if accepted else None,
+        notes=episode.notes,
+        expected_version=episode.version,
+    )
+
+
+def temporary(office: "CareOffice", worker: str) -> None:
+    """Five days with respite carers (a temporary move, T4), then back to the same family."""
+    start, order, away = office.months_ago(7), office.months_ago(5), office.months_ago(3)
+    child = office.pick(5, 11, born_by=start)
+    home = office.home(FOSTER, child, start)
+    period = office.start(child, start, "V2", "U6", worker=worker, household=home)
+    back = away + timedelta(days=5)
+    line = Timeline(office.today)
+    line.at(order, office.legal, period, order, "C1")
+    line.at(away, office.move, period, away, "OTHER", "T4", carer_name="Respite carers")
+    line.at(back, office.move, period, back, "", "U6", household=home)
+    routine(office, line, period, [away, back])
+    line.run()
+
+
+def uasc(office: "CareOffice", worker: str) -> None:
+    """An unaccompanied asylum-seeking child in supported lodgings (semi-independent, H5); leave to remain granted two
+    months ago, so the status ended then (DUC)."""
+    start = office.months_ago(10)
+    child = office.young_person(17 * 365 + office.rng.randint(30, 120))
+    lodgings = office.households["l_town"]
+    period = office.start(
+        child, start, "V2", "H5", worker=worker, need="N8", household=lodgings, home=office.postcode()
+    )
+    uasc_record(
+        actor=office.worker_of(period),
+        person=child,
+        started_on=start,
+        ceased_on=office.months_ago(2),
+        notes="Refugee status granted.",
+    )
+    line = Timeline(office.today)
+    line.at(
+        office.months_ago(1),
+        request,
+        office,
+        period,
+        HouseholdKind.SUPPORTED_LODGINGS,
+        office.months_ago(1),
+        needs="Lodgings near the college.",
+    )
+    routine(office, line, period)
+    line.run()
+
+
+def together(office: "CareOffice", worker: str) -> None:
+    """Brothers and sisters placed together with one family; a long-term home for them all sought."""
+    start = office.months_ago(6)
+    group = office.siblings(3, 0, 10, start)
+    home = office.home(FOSTER, group[0], start, group=len(group), children=group[1:])
+    periods = [office.start(c, start, "C1", "U6", worker=worker, household=home) for c in group]
+    line = Timeline(office.today)
+    for period, child in zip(periods, group, strict=True):
+        others = [c for c in group if c != child]
+        line.at(
+            start,
+            sibling_decision_record,
+            actor=office.manager,
+            period=period,
+            decided_on=start,
+            decision="together",
+            siblings=others,
+            reason="They are close and want to stay together; one family can take them all.",
+        )
+        routine(office, line, period)
+    line.at(
+        office.months_ago(2),
+        request,
+        office,
+        periods[0],
+        FOSTER,
+        office.months_ago(2),
+        size=len(group),
+        needs="A long-term family for the brothers and sisters together.",
+    )
+    line.run()
+
+
+def apart(office: "CareOffice", worker: str) -> None:
+    """A brother and sister placed apart (no family could take both), weekly contact, reunion sought."""
+    start = office.months_ago(5)
+    group = office.siblings(2, 3, 14, start)
+    first = office.home(FOSTER, group[0], start)
+    homes = [first, office.home(FOSTER, group[1], start, skip=_keys(office, first))]
+    periods = [
+        office.start(c, start, "C1", "U6", worker=worker, household=h)
+        for c, h in zip(group, homes, strict=True)
+    ]
+    line = Timeline(office.today)
+    for period, child in zip(periods, group, strict=True):
+        other = [c for c in group if c != child]
+        line.at(
+            start,
+            sibling_decision_record,
+            actor=office.manager,
+            period=period,
+            decided_on=start,
+            decision="apart",
+            siblings=other,
+            reason="No family could take both on the day; they see each other every week.",
+        )
+        routine(office, line, period)
+    line.at(
+        office.months_ago(1),
+        request,
+        office,
+        periods[0],
+        FOSTER,
+        office.months_ago(1),
+        size=2,
+        distance=20,
+        needs="A family for both, to reunite them.",
+    )
+    line.run()
+
+
+def previous_permanence(office: "CareOffice", worker: str) -> None:
+    """Back in care after a special guardianship order in another authority broke down."""
+    start = office.months_ago(4)
+    child = office.pick(7, 15, born_by=start)
+    period = office.start(
+        child, start, "V2", "U6", worker=worker, household=office.home(FOSTER, child, start)
+    )
+    assert child.date_of_birth is not None
+    made = add_months(child.date_of_birth, 36)
+    previous_permanence_record(
+        actor=office.manager,
+        period=period,
+        previous_permanence="P2",
+        la="998",
+        on=made,
+        expected_version=office.fresh(period).version,
+    )
+    line = Timeline(office.today)
+    routine(office, line, period)
+    line.run()
+
+
+def visit_overdue(office: "CareOffice", worker: str) -> None:
+    """A care order; the last regulation 28 visit nine weeks ago (overdue)."""
+    start, order = office.months_ago(16), office.months_ago(12)
+    child = office.pick(4, 14, born_by=start)
+    period = office.start(
+        child, start, "C1", "U4", worker=worker, household=office.home(FOSTER, child, start)
+    )
+    line = Timeline(office.today)
+    line.at(order, office.legal, period, order, "C2")
+    routine(office, line, period, visits_stop=office.today - timedelta(days=63))
+    line.run()
+
+
+def connected(office: "CareOffice", worker: str) -> None:
+    """With an aunt, approved as a connected person, under an interim care order."""
+    start = office.months_ago(3)
+    child = office.pick(0, 10, born_by=start)
+    period = office.start(child, start, "C1", "U3", worker=worker, household=office.households["c_aunt"])
+    line = Timeline(office.today)
+    routine(office, line, period)
+    line.run()
+
+
+def request(
+    office: "CareOffice",
+    period: LookedAfterPeriod,
+    kind: str,
+    on: date,
+    *,
+    size: int = 1,
+    distance: int | None = None,
+    needs: str = "",
+    found: tuple[date, Any] | None = None,
+) -> None:
+    """A request to the placements team (the "needing a home" side of the sufficiency view),
+    still open, or closed when a family was `found` (on that day, that household)."""
+    office.requests += 1
+    worker = office.worker_of(period)
+    made = placement_request_create(
+        actor=worker,
+        period=office.fresh(period),
+        requested_on=on,
+        household_kind=kind,
+        sibling_group_size=size,
+        max_distance_miles=distance,
+        needs=needs,
+    )
+    if found is not None:
+        placement_request_close(
+            actor=worker,
+            request=made,
+            status="found",
+            closed_on=found[0],
+            household=found[1],
+            expected_version=made.version,
+        )
+
+
+def _keys(office: "CareOffice", *households: Any) -> set[str]:
+    return {k for k, h in office.households.items() if any(h.pk == o.pk for o in households)}
+
+
+# --- one slot ----------------------------------------------------------------------------------------
+Story = Callable[["CareOffice", str], None]
+
+
+@dataclass(frozen=True)
+class Slot:
+    story: Story
+    worker: str = "sw1"
+
+
+SLOTS = (
+    Slot(together),
+    Slot(apart, "sw2"),
+    Slot(s20_new),
+    Slot(interim_order),
+    Slot(placed_for_adoption, "sw2"),
+    Slot(adopted, "sw2"),
+    Slot(police_protection, "sw2"),
+    Slot(special_guardianship, "sw2"),
+    Slot(moves),
+    Slot(residential),
+    Slot(full_order),
+    Slot(uasc, "sw2"),
+    Slot(temporary, "sw2"),
+    Slot(review_overdue, "sw2"),
+    Slot(visit_overdue),
+    Slot(previous_permanence),
+    Slot(connected, "sw2"),
+)
+
+
+def fill(office: "CareOffice", slot: Slot) -> None:
+    slot.story(office, slot.worker)
+
+
+def households(office: "CareOffice") -> None:
+    leavers.households(office)
+
+
+def care_leavers(office: "CareOffice") -> None:
+    leavers.care_leavers(office)

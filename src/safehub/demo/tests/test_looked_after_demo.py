@@ -1,0 +1,197 @@
+"""The demo city's children in care (issue 6): built through the services, so the 903 episodes,
+the clocks and the tasks are the services' own; deterministic for a seed."""
+
+from typing import Any
+
+import pytest
+
+from safehub.accounts.models import User
+from safehub.audit.services import verify_audit_chain
+from safehub.casework.constants import TaskStatus
+from safehub.casework.models import Task
+from safehub.demo import city, loader
+from safehub.demo.looked_after import people_added
+from safehub.demo.looked_after_office import CITY_LA, location
+from safehub.looked_after.constants import ApprovalStatus, Clock, HouseholdKind
+from safehub.looked_after.episodes import chain_problems, derive_episodes
+from safehub.looked_after.leaver_clocks import birthday_windows, window_status
+from safehub.looked_after.models import (
+    CareLeaver,
+    CareLeaverContact,
+    CarerHousehold,
+    LookedAfterPeriod,
+    MissingEpisode,
+    Placement,
+    PlacementRequest,
+    SiblingPlacementDecision,
+    UascStatus,
+)
+from safehub.looked_after.selectors.households import sufficiency
+from safehub.people.models import Person
+from safehub.platform import clock
+from safehub.reference_data.models import PostcodeLocation
+
+pytestmark = pytest.mark.django_db
+PEOPLE = 60
+SEED = 11
+
+
+def _shape() -> list[tuple[Any, ...]]:
+    """What the stories made, without the ids: the same for the same seed."""
+    return sorted(
+        (
+            p.person.given_name,
+            p.person.family_name,
+            p.started_on,
+            p.ended_on,
+            p.end_reason,
+            tuple(p.legal_statuses.values_list("code", "started_on")),
+            tuple(p.placements.values_list("placement_type", "started_on", "end_reason")),
+        )
+        for p in LookedAfterPeriod.objects.select_related("person")
+    )
+
+
+def test_the_children_in_care_demo(code_lists: None, tmp_path: Any, settings: Any) -> None:
+    """One load (the slow part), then each story the demo promises; then a reload (`--reset`:
+    the wipe) with the same seed makes the same stories."""
+    settings.SAFEHUB_DOCUMENT_ROOT = str(tmp_path)
+    loader.load(seed=SEED, people=PEOPLE, advance=lambda _: None)
+    _episodes_derived_and_chained()
+    _every_kind_of_care()
+    _clocks_on_the_social_workers_list()
+    _care_leavers_with_birthday_contacts()
+    _households_with_vacancies_and_sufficiency()
+    assert verify_audit_chain().ok
+    # `--people` stays the size of the generated city: the people this module adds are apart.
+    assert Person.objects.exclude(pk__in=people_added()).count() == PEOPLE
+    first = _shape()
+    loader.load(seed=SEED, people=PEOPLE, advance=lambda _: None)
+    assert _shape() == first
+
+
+def _episodes_derived_and_chained() -> None:
+    periods = list(LookedAfterPeriod.objects.prefetch_related("legal_statuses", "placements"))
+    assert len(periods) >= 12
+    reasons = set()
+    for period in periods:
+        episodes = derive_episodes(period, list(period.legal_statuses.all()), list(period.placements.all()))
+        assert not chain_problems(episodes), (period, chain_problems(episodes))
+        reasons |= {e.rne for e in episodes}
+    assert {"S", "L", "P", "T"} <= reasons
+
+
+def _every_kind_of_care() -> None:
+    ended = set(LookedAfterPeriod.objects.exclude(end_reason="").values_list("end_reason", flat=True))
+    assert {"E4A", "E11", "E45"} <= ended
+    statuses = {
+        c for p in LookedAfterPeriod.objects.all() for c in p.legal_statuses.values_list("code", flat=True)
+    }
+    assert {"V2", "C1", "C2", "E1", "L1"} <= statuses
+    places = set(Placement.objects.values_list("placement_type", flat=True))
+    assert {"U1", "U3", "U4", "U6", "A6", "K2", "T4"} <= places
+    moves = set(Placement.objects.exclude(end_reason="").values_list("end_reason", flat=True))
+    assert {"CARPL", "CREQB", "ALLEG"} <= moves
+    assert Placement.objects.filter(urn__startswith="SC", provider="PR4").exists()
+    # Distances from home are known, because every demo postcode has a location.
+    assert Placement.objects.filter(distance_miles__isnull=False).count() >= 10
+    assert UascStatus.objects.filter(ceased_on__isnull=False).exists()
+    decisions = set(SiblingPlacementDecision.objects.values_list("decision", flat=True))
+    assert decisions == {"together", "apart"}
+    assert LookedAfterPeriod.objects.exclude(previous_permanence="").exists()
+    assert MissingEpisode.objects.filter(interview_accepted=True, interview_held_on__isnull=False).exists()
+    assert MissingEpisode.objects.filter(ended_on__isnull=False, interview_offered_on__isnull=True).exists()
+    assert not LookedAfterPeriod.objects.filter(ended_on__isnull=True, iro__isnull=True).exists()
+
+
+def _clocks_on_the_social_workers_list() -> None:
+    today = clock.today()
+    worker = User.objects.get(email=f"social.worker@{city.DEMO_DOMAIN}")
+    mine = Task.objects.filter(assigned_to=worker, status=TaskStatus.OPEN)
+    keys = set(mine.values_list("key", flat=True))
+    assert {Clock.REVIEW, Clock.VISIT, Clock.HEALTH_ASSESSMENT} <= keys
+    assert mine.filter(key=Clock.VISIT, due_on__lt=today).exists()  # the visit nine weeks ago
+    everyone = Task.objects.filter(status=TaskStatus.OPEN)
+    assert everyone.filter(key=Clock.REVIEW, due_on__lt=today).exists()
+    assert everyone.filter(key=Clock.RETURN_INTERVIEW).exists()
+    assert Task.objects.filter(key=Clock.VISIT, status=TaskStatus.DONE).count() > 10
+    # Every open period is allocated to a worker in the children in care team.
+    open_periods = LookedAfterPeriod.objects.filter(ended_on__isnull=True).select_related("involvement__team")
+    teams = {p.involvement.team.name if p.involvement.team else "" for p in open_periods}
+    assert teams == {"Children in Care Team"}
+    assert all(p.involvement.worker_id for p in open_periods)
+
+
+def _care_leavers_with_birthday_contacts() -> None:
+    today = clock.today()
+    leavers = list(CareLeaver.objects.filter(ended_on__isnull=True).select_related("person"))
+    assert 5 <= len(leavers) <= 8
+    for leaver in leavers:
+        dob = leaver.person.date_of_birth
+        assert dob is not None
+        assert 16 <= (today - dob).days // 365.25 <= 21
+        assert leaver.personal_adviser_id is not None
+    assert CareLeaverContact.objects.filter(in_touch="YES").exclude(activity="").exists()
+    # One birthday's window closed with no contact (missed); another is open with none yet, and
+    # its task is on the personal adviser's list, due when the window closes.
+    statuses = []
+    for leaver in leavers:
+        days = list(leaver.contacts.values_list("contact_on", flat=True))
+        assert leaver.person.date_of_birth is not None
+        for window in birthday_windows(leaver.person.date_of_birth):
+            if window.closes_on >= leaver.started_on:
+                statuses.append((window_status(window, days, today), window.closes_on))
+    assert any(status == "missed" for status, _ in statuses)
+    due = [closes for status, closes in statuses if status == "open"]
+    assert due
+    tasks = Task.objects.filter(key=Clock.KEEPING_IN_TOUCH, status=TaskStatus.OPEN)
+    assert set(due) <= set(tasks.values_list("due_on", flat=True))
+    assert Task.objects.filter(key=Clock.PATHWAY_REVIEW, status=TaskStatus.OPEN).exists()
+
+
+def _households_with_vacancies_and_sufficiency() -> None:
+    today = clock.today()
+    households = list(CarerHousehold.objects.prefetch_related("carers"))
+    assert 15 <= len(households) <= 25
+    assert {h.status for h in households} == set(ApprovalStatus.values)
+    assert {h.kind for h in households} == set(HouseholdKind.values)
+    assert {h.in_area for h in households} == {True, False}
+    for household in households:
+        assert household.carers.exists()
+        assert PostcodeLocation.objects.filter(postcode=household.postcode).exists()
+    with_room = [
+        h
+        for h in households
+        if h.status == ApprovalStatus.APPROVED
+        and Placement.objects.filter(household=h, ended_on__isnull=True).count() < h.places
+    ]
+    assert len(with_room) >= 3
+    assert 4 <= PlacementRequest.objects.filter(status="open").count() <= 6
+    assert PlacementRequest.objects.filter(status="found").exists()
+    manager = User.objects.get(email=f"team.manager@{city.DEMO_DOMAIN}")
+    view = sufficiency(actor=manager, on=today)
+    assert sum(view.need.values()) > 0
+    assert sum(view.supply.values()) > 0
+    assert sum(view.children_by_area.values()) > 0
+    # Carers are adults (people records made through the people services).
+    carers = Person.objects.filter(carer_households__isnull=False).distinct()
+    assert all(p.date_of_birth and (today - p.date_of_birth).days > 18 * 365 for p in carers)
+
+
+def test_postcode_locations_are_plausible_and_deterministic() -> None:
+    """Demo postcodes sit on the British National Grid round one city centre; out-of-area
+    districts are further out, in another authority; the same seed gives the same place."""
+    here, again, other = location("SH3 4AB", 5), location("sh34ab", 5), location("SH3 4AB", 6)
+    assert (here.easting, here.northing) == (again.easting, again.northing)
+    assert (here.easting, here.northing) != (other.easting, other.northing)
+    assert here.local_authority == CITY_LA
+    away = location("SH40 2XY", 5)
+    assert away.local_authority != CITY_LA
+    centre = location("SH1 1AA", 5)
+
+    def km(a: PostcodeLocation, b: PostcodeLocation) -> float:
+        return float(((a.easting - b.easting) ** 2 + (a.northing - b.northing) ** 2) ** 0.5) / 1000
+
+    assert km(here, centre) < 7 < 12 < km(away, centre)
+    assert 0 < here.easting < 700_000
+    assert 0 < here.northing < 1_300_000
