@@ -17,10 +17,10 @@ from safehub.casework.constants import TaskStatus
 from safehub.casework.models import Task
 from safehub.casework.timescales import add_months
 from safehub.platform.errors import NotFoundOrForbidden
-from safehub.reference_data.selectors import code_choices
 
 from ..clocks import HEALTH_ASSESSMENT_KINDS
-from ..constants import PARTICIPATION_LIST, SDQ_REASON_LIST, Clock, HealthCheckKind
+from ..constants import PARTICIPATION_LIST, Clock, HealthCheckKind
+from ..labels import code_label
 from ..models import (
     Conviction,
     HealthCheck,
@@ -71,7 +71,6 @@ class CareRecord:
     substance_misuse: list[SubstanceMisuse]
     convictions: list[Conviction]
     due: dict[str, date] = field(default_factory=dict)  # open clock task due dates, by clock key
-    sdq_reason_labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def last_review(self) -> LookedAfterReview | None:
@@ -104,9 +103,8 @@ class CareRecord:
 def care_record(*, actor: Any, period: LookedAfterPeriod) -> CareRecord:
     """The period's reviews, visits and health rows, oldest first, in a fixed number of queries."""
     care_policy.check(actor, "view", period)
-    labels = dict(code_choices(PARTICIPATION_LIST))
     reviews = [
-        ReviewRow(review=r, participation_label=labels.get(r.participation, r.participation))
+        ReviewRow(review=r, participation_label=code_label(PARTICIPATION_LIST, r.participation))
         for r in LookedAfterReview.objects.filter(period=period).select_related("chair")
     ]
     due = dict(
@@ -132,7 +130,6 @@ def care_record(*, actor: Any, period: LookedAfterPeriod) -> CareRecord:
         substance_misuse=list(SubstanceMisuse.objects.filter(period=period)),
         convictions=list(Conviction.objects.filter(period=period)),
         due=due,
-        sdq_reason_labels=dict(code_choices(SDQ_REASON_LIST)),
     )
 
 
