@@ -26,6 +26,7 @@ urlpatterns = [
     path("mash/", include("safehub.front_door.web.urls")),
     path("partner/", include("safehub.front_door.web.partner_urls")),
     path("portal/", include("safehub.front_door.web.portal_urls")),
+    path("returns/", include("safehub.returns.web.urls")),
 ]
 
 handler400 = "safehub.web.views.errors.bad_request"

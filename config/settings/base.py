@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "safehub.child_protection",
     "safehub.looked_after",
     "safehub.front_door",
+    "safehub.returns",
     "safehub.web",
     "safehub.api",
     "safehub.demo",
@@ -206,9 +207,33 @@ SAFEHUB_OFFICE_OPENS = env_str("SAFEHUB_OFFICE_OPENS", "09:00")
 SAFEHUB_OFFICE_CLOSES = env_str("SAFEHUB_OFFICE_CLOSES", "17:00")
 SAFEHUB_PHASE = env_str("SAFEHUB_PHASE", "Beta")
 SAFEHUB_REFERENCE_DIR = env_str("SAFEHUB_REFERENCE_DIR", str(REFERENCE_DIR))
-# The council's own ONS code (e.g. E08000035): a placement whose postcode lies elsewhere is out of
-# area in the sufficiency view. Empty: placements without a household count as "not known".
-SAFEHUB_LOCAL_AUTHORITY_CODE = env_str("SAFEHUB_LOCAL_AUTHORITY_CODE", "")
+# The council's own ONS code (e.g. E06000045): the returns' LA code, and a placement whose postcode
+# lies elsewhere is out of area. SAFEHUB_LOCAL_AUTHORITY_CODE is the older name, still read.
+SAFEHUB_LA_CODE = env_str("SAFEHUB_LA_CODE", env_str("SAFEHUB_LOCAL_AUTHORITY_CODE", ""))
+SAFEHUB_LOCAL_AUTHORITY_CODE = SAFEHUB_LA_CODE
+# The council's old three-digit code (CIN census <LEA>, e.g. 852) and the software code DfE knows
+# this system by in the CIN header.
+SAFEHUB_LA_OLD_CODE = env_str("SAFEHUB_LA_OLD_CODE", "")
+SAFEHUB_RETURNS_SOFTWARE_CODE = env_str("SAFEHUB_RETURNS_SOFTWARE_CODE", "Safehub")
+
+# --- Returns (issue 7). The DfE validators need pandas < 2 and Python <= 3.11, so they run out of
+# process from their own virtual environment (`make validators`).
+SAFEHUB_VALIDATORS_PYTHON = env_str(
+    "SAFEHUB_VALIDATORS_PYTHON", str(BASE_DIR / "var" / "validators-venv" / "bin" / "python")
+)
+SAFEHUB_VALIDATORS_TIMEOUT = env_int("SAFEHUB_VALIDATORS_TIMEOUT", 900)
+# The DfE children's social care API feed: off unless SAFEHUB_DFE_API_SEND is true and the
+# endpoint and credentials are set. The secret comes from the environment only.
+SAFEHUB_DFE_API = {
+    "send": env_bool("SAFEHUB_DFE_API_SEND", False),
+    "endpoint": env_str("SAFEHUB_DFE_API_ENDPOINT", ""),
+    "token_endpoint": env_str("SAFEHUB_DFE_API_TOKEN_ENDPOINT", ""),
+    "client_id": env_str("SAFEHUB_DFE_API_CLIENT_ID", ""),
+    "client_secret": env_str("SAFEHUB_DFE_API_CLIENT_SECRET", ""),
+    "scope": env_str("SAFEHUB_DFE_API_SCOPE", ""),
+    "supplier_key": env_str("SAFEHUB_DFE_API_SUPPLIER_KEY", ""),
+    "batch_size": env_int("SAFEHUB_DFE_API_BATCH_SIZE", 100),
+}
 
 # Case documents (R43): bytes under random names outside the web root, served only through the
 # authorised download view; quarantined until ClamAV passes them. With the scanner off, uploads

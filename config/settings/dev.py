@@ -15,4 +15,7 @@ STORAGES = {
 # http there; WebAuthn likewise needs the insecure-origin allowance only on loopback.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
 # The demo city's own (invented) ONS code: its postcode locations say which placements are out of area.
-SAFEHUB_LOCAL_AUTHORITY_CODE = env_str("SAFEHUB_LOCAL_AUTHORITY_CODE", "E06000999")
+# The demo city's codes (synthetic): override with SAFEHUB_LA_CODE / SAFEHUB_LA_OLD_CODE.
+SAFEHUB_LA_CODE = env_str("SAFEHUB_LA_CODE", env_str("SAFEHUB_LOCAL_AUTHORITY_CODE", "E06000999"))
+SAFEHUB_LOCAL_AUTHORITY_CODE = SAFEHUB_LA_CODE
+SAFEHUB_LA_OLD_CODE = env_str("SAFEHUB_LA_OLD_CODE", "999")

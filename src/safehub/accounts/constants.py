@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     TEAM_MANAGER = "team_manager", "Team manager"
     IRO = "iro", "IRO / conference chair"
     PERFORMANCE_ANALYST = "performance_analyst", "Performance analyst"
+    DATA_OFFICER = "data_officer", "Returns and data quality officer"
     PARTNERSHIP_MANAGER = "partnership_manager", "Safeguarding partnership manager"
     IG_OFFICER = "ig_officer", "Information governance officer"
     SYSADMIN = "sysadmin", "System administrator"
@@ -83,6 +84,11 @@ class Capability(models.TextChoices):
         "Record and approve foster carers, adopters and supported lodgings",
     )
     VIEW_SUFFICIENCY = "view_sufficiency", "See placement sufficiency: children needing homes and vacancies"
+    VIEW_RETURNS = "view_returns", "See statutory returns and what the DfE validators found"
+    PREPARE_RETURNS = (
+        "prepare_returns",
+        "Produce statutory returns, run the DfE validators, explain queries, import and export SSD extracts",
+    )
 
 
 # Roles whose work is case work inside children's services: they see unrestricted people.
@@ -94,6 +100,8 @@ CASEWORK_ROLES = frozenset(
         Role.SOCIAL_WORKER,
         Role.TEAM_MANAGER,
         Role.IRO,
+        # Fixes the records the DfE validators flag, so reaches every unrestricted child.
+        Role.DATA_OFFICER,
     }
 )
 
@@ -143,12 +151,28 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.MANAGE_CASE_SETTINGS,
             C.MANAGE_HOUSEHOLDS,
             C.VIEW_SUFFICIENCY,
+            C.VIEW_RETURNS,
         }
     ),
     # Conference chairs record conferences and their decisions; they do not run the case.
     Role.IRO: frozenset({C.VIEW_PEOPLE, C.BREAK_GLASS, C.VIEW_CASES, C.CHAIR_CONFERENCES}),
     # Aggregates only: the dashboard shows counts, never a child (R22).
-    Role.PERFORMANCE_ANALYST: frozenset({C.VIEW_MASH_DASHBOARD, C.VIEW_SUFFICIENCY}),
+    Role.PERFORMANCE_ANALYST: frozenset(
+        {C.VIEW_MASH_DASHBOARD, C.VIEW_SUFFICIENCY, C.VIEW_RETURNS, C.PREPARE_RETURNS}
+    ),
+    # The returns team: produces the returns and corrects at source what the validators flag, so
+    # it reads children's records and records casework (corrections are audited like any other).
+    Role.DATA_OFFICER: frozenset(
+        {
+            C.VIEW_PEOPLE,
+            C.EDIT_PEOPLE,
+            C.VIEW_CASES,
+            C.RECORD_CASEWORK,
+            C.VIEW_RETURNS,
+            C.PREPARE_RETURNS,
+            C.VIEW_MASH_DASHBOARD,
+        }
+    ),
     Role.PARTNERSHIP_MANAGER: frozenset({C.VIEW_MASH_DASHBOARD}),
     Role.IG_OFFICER: frozenset(
         {

@@ -108,6 +108,13 @@ USERS = (
     UserSpec(
         Role.PERFORMANCE_ANALYST, "Robin Castell", "Performance analyst", COUNCIL, teams=("performance",)
     ),
+    UserSpec(
+        Role.DATA_OFFICER,
+        "Harper Quayle",
+        "Returns and data quality officer",
+        COUNCIL,
+        teams=("performance",),
+    ),
     UserSpec(Role.PARTNERSHIP_MANAGER, "Avery Lindqvist", "Safeguarding partnership manager", COUNCIL),
     UserSpec(Role.IG_OFFICER, "Quinn Marlowe", "Information governance officer", COUNCIL, manages=("ig",)),
     # The front door's second partner and second referrer (issue 4): answers from health, and a

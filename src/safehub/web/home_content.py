@@ -161,6 +161,7 @@ _INTRODUCTIONS = {
     Role.MASH_PARTNER: "Answer the MASH's requests for what your agency knows about a child or family.",
     Role.REFERRER: "Tell the council's children's services about a concern and follow what happens next.",
     Role.PERFORMANCE_ANALYST: "Safehub is where the council's children's services keep their records.",
+    Role.DATA_OFFICER: "Produce the statutory returns and put right, at source, what the DfE validators find.",
     Role.PARTNERSHIP_MANAGER: "Safehub is where the council's children's services keep their records.",
 }
 

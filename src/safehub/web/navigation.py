@@ -42,6 +42,7 @@ _ITEMS: list[tuple[str, str, _Gate]] = [
     ("Care leavers", "looked_after_leavers:leaver_list", Capability.VIEW_CASES),
     ("Households", "looked_after_households:household_list", Capability.VIEW_CASES),
     ("Sufficiency", "looked_after_households:sufficiency", Capability.VIEW_SUFFICIENCY),
+    ("Statutory returns", "returns:home", Capability.VIEW_RETURNS),
     ("Team tasks", "casework:team_tasks", Capability.MANAGE_CASES),
     ("Allocation", "casework:allocation", Capability.MANAGE_CASES),
     ("Handovers from the MASH", "front_door_handovers:inbox", Capability.MANAGE_CASES),
