@@ -17,6 +17,9 @@ class FeedState(models.Model):
     payload = models.JSONField()
     sent_at = models.DateTimeField()
 
+    def __str__(self) -> str:
+        return f"feed state {self.child_id}"
+
 
 class FeedBatch(BaseModel):
     mode = models.CharField(max_length=10, choices=FeedMode.choices)

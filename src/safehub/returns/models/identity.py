@@ -33,3 +33,6 @@ class ChildIdSequence(models.Model):
 
     name = models.CharField(max_length=20, primary_key=True)
     last_value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.last_value}"

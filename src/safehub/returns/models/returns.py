@@ -45,6 +45,9 @@ class ReturnPart(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["produced", "name"], name="return_part_once")]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class ValidationRun(BaseModel):
     produced = models.ForeignKey(ProducedReturn, on_delete=models.CASCADE, related_name="validations")
@@ -89,6 +92,9 @@ class ValidationIssue(models.Model):
             models.Index(fields=["run", "rule_code"]),
             models.Index(fields=["run", "child_id"]),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_code} {self.child_id}".strip()
 
 
 class QueryExplanation(BaseModel):

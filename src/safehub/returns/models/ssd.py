@@ -42,6 +42,9 @@ class ImportRunTable(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "table"], name="import_run_table_once")]
 
+    def __str__(self) -> str:
+        return self.table
+
 
 class ImportRejection(models.Model):
     """One refused row (or one refused field of it): the error report is written from these."""
@@ -54,6 +57,9 @@ class ImportRejection(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["run", "table"])]
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.row_id} {self.field}: {self.problem}"
 
 
 class SsdRecord(models.Model):
@@ -69,3 +75,6 @@ class SsdRecord(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["table", "source_id"], name="ssd_record_once")]
         indexes = [models.Index(fields=["model", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.source_id}"
