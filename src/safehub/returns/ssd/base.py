@@ -148,3 +148,10 @@ class SsdTable(Protocol):
     def export(self, ctx: ExportContext) -> Iterator[Row]:
         """Every row of this table the domain holds, each with every field of `fields`."""
         ...
+
+
+# Optional, on an adapter: `finish(self, ctx: LoadContext) -> list[Problem]`. The runner calls it
+# once after the table's last batch, in a transaction of its own, for checks that need the whole
+# table (a period of care's episodes may arrive in different batches).
+def finish_of(table: SsdTable) -> Any:
+    return getattr(table, "finish", None)
