@@ -155,3 +155,10 @@ class SsdTable(Protocol):
 # table (a period of care's episodes may arrive in different batches).
 def finish_of(table: SsdTable) -> Any:
     return getattr(table, "finish", None)
+
+
+# Optional, on an adapter: `not_kept: tuple[str, ...]`, the columns of its header Safehub has no
+# home for. The runner reports each such column once per table (with how many rows had a value), so
+# a council knows what an import leaves behind without every row being refused for it.
+def not_kept_of(table: SsdTable) -> tuple[str, ...]:
+    return tuple(getattr(table, "not_kept", ()))
