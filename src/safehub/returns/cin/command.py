@@ -1,16 +1,89 @@
-"""`safehub returns cin-census`: Produce the CIN census XML for a collection year."""
+"""`safehub returns cin-census --year YYYY --out FILE.xml [--as-user EMAIL]`.
 
+Writes the census for the collection ending 31 March YYYY, keeps it as a produced return (with
+its file, audited as an export of every child in it) and prints how many children and how long.
+Values the DfE lists do not have are left out of the file and listed, one line each.
+"""
+
+import time
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from safehub.accounts.constants import Capability
+from safehub.accounts.models import User
+
+from ..constants import ReturnKind
+from ..services.produce import produced_return_save
+from .builder import census_build
 
 NAME = "cin-census"
 HELP = "Produce the CIN census XML for a collection year."
 
 
 def add_arguments(parser: CommandParser) -> None:
-    pass
+    parser.add_argument(
+        "--year",
+        type=int,
+        required=True,
+        help="The collection's end year: 2026 for 1 April 2025 to 31 March 2026",
+    )
+    parser.add_argument("--out", type=Path, required=True, metavar="FILE.xml", help="Where to write the XML")
+    parser.add_argument(
+        "--as-user",
+        metavar="EMAIL",
+        help="Who the return is recorded as produced by (needs the prepare-returns function); default: the system",
+    )
 
 
 def handle(command: BaseCommand, options: dict[str, Any]) -> None:
-    raise CommandError("cin-census is being built (issue 7).")
+    out: Path = options["out"]
+    if out.exists() and out.is_dir():
+        raise CommandError(f"--out {out} is a directory; give a file name")
+    if not out.parent.exists():
+        raise CommandError(f"--out {out}: the directory {out.parent} does not exist")
+    actor = _actor(options["as_user"]) if options.get("as_user") else None
+    started = time.perf_counter()
+    try:
+        with transaction.atomic():
+            census = census_build(options["year"])
+            seconds = time.perf_counter() - started
+            produced_return_save(
+                actor=actor,
+                kind=ReturnKind.CIN,
+                files={f"cin_{options['year']}.xml": census.xml},
+                person_ids=census.person_ids,
+                seconds=seconds,
+                year=options["year"],
+            )
+    except ValueError as error:
+        raise CommandError(str(error)) from error
+    # Written after the return is kept, so a file on disk always has its record.
+    out.write_bytes(census.xml)
+    command.stdout.write(
+        f"{len(census.person_ids):,} children in the CIN census {options['year']} "
+        f"({census.period.start:%d/%m/%Y} to {census.period.reference_date:%d/%m/%Y}), "
+        f"written to {out} in {seconds:.1f}s"
+    )
+    if census.problems:
+        command.stdout.write(
+            f"{len(census.problems):,} values left out because the DfE lists do not have them:"
+        )
+        for problem in census.problems:
+            command.stdout.write(f"  {problem.child_id} {problem.field} {problem.value!r}: {problem.message}")
+
+
+def _actor(email: str) -> User:
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        raise CommandError(f"--as-user: no user has the email address {email}")
+    if not user.is_active:
+        raise CommandError(f"--as-user: {user.email} is deactivated")
+    if not user.has_capability(Capability.PREPARE_RETURNS):
+        raise CommandError(
+            f"--as-user: {user.email} may not produce returns: their role lacks "
+            f"'{Capability.PREPARE_RETURNS.label}'"
+        )
+    return user
