@@ -17,6 +17,8 @@ class Channel(models.TextChoices):
     IN_PERSON = "in_person", "In person"
     PORTAL = "portal", "Professional referral portal"
     API = "api", "Partner system"
+    # A contact brought over from the council's previous case system (SSD import, issue 7).
+    IMPORTED = "imported", "Imported from the previous case system"
 
 
 class ContactStatus(models.TextChoices):

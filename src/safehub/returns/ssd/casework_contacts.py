@@ -110,7 +110,7 @@ class ContactsTable(Adapter):
     help). The SSD holds no MASH working, so, to say nothing untrue: no RAG, no concerns, no
     referrer details; screened and decided at the contact date. The model requires a channel, a
     consent status and a lawful basis that the SSD does not carry: the contact is recorded as
-    `phone`, consent `not_sought` and the public-task safeguarding basis, and its summary says it was
+    `imported`, consent `not_sought` and the public-task safeguarding basis, and its summary says it was
     imported. Its reference is `SSD-<contact id>` (hashed when that is over 20 characters).
     Not kept: the source description (written back from the code list).
     """
@@ -161,7 +161,7 @@ class ContactsTable(Adapter):
         if contact is None:
             contact = Contact(
                 reference=_contact_reference(source_id),
-                channel=Channel.PHONE,
+                channel=Channel.IMPORTED,
                 recorded_by=ctx.actor,
                 summary=f"Imported from the SSD extract (contact {source_id}).",
                 consent=ConsentStatus.NOT_SOUGHT,
