@@ -225,7 +225,6 @@ def _leaver(office: "CareOffice", person: Person, spec: LeaverSpec) -> None:
         provider="PR4",
         postcode=office.postcode(),
         carer_name="Independent fostering agency carers",
-        staffed=False,
     )
     office.end(period, end, spec.reason)
     opened = max(_years(born, spec.opened), end if spec.category != E else start)

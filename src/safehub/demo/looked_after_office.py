@@ -30,6 +30,7 @@ from safehub.looked_after.services.period import (
     period_start,
     placement_change,
 )
+from safehub.looked_after.services.permanence import previous_permanence_record
 from safehub.people.constants import AddressKind, RelationshipKind, Sex
 from safehub.people.models import Address, Person, PersonAddress, Relationship
 from safehub.people.services import person_create, relationship_add
@@ -335,6 +336,16 @@ class CareOffice:
             household=household,
             carer_name=carer_name,
             intended_until_18=until_18,
+        )
+        # 903 PrevPerm (rule 630): what permanence the child had before care is asked on entry;
+        # none (Z1) unless the story records an earlier order over it.
+        period = previous_permanence_record(
+            actor=self.manager,
+            period=period,
+            previous_permanence="Z1",
+            la="",
+            on=None,
+            expected_version=period.version,
         )
         if not staffed:
             return period

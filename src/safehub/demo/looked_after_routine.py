@@ -150,7 +150,10 @@ def _health(office: "CareOffice", line: Timeline, period: LookedAfterPeriod, end
         dental = add_months(dental, 11) + timedelta(days=office.rng.randint(0, 20))
     sdq = period.started_on + timedelta(days=office.rng.randint(60, 100))
     while sdq <= end:
-        if 4 <= office.age(child, sdq) <= 16 and sdq >= horizon:
+        # Every yearly SDQ, not only the recent ones: 903 OC2 asks for one in each collection year
+        # (rules 186, 197B: from the year of the 4th birthday to that of the 17th) and an SDQ runs
+        # no clock, so it costs the load little.
+        if 4 <= office.age(child, sdq) <= 17:
             score = office.rng.randint(8, 24)
             line.at(sdq, sdq_record, actor=worker, period=period, recorded_on=sdq, score=score)
         sdq = add_months(sdq, 12)

@@ -361,7 +361,17 @@ def temporary(office: "CareOffice", worker: str) -> None:
     back = away + timedelta(days=5)
     line = Timeline(office.today)
     line.at(order, office.legal, period, order, "C1")
-    line.at(away, office.move, period, away, "OTHER", "T4", carer_name="Respite carers")
+    # The respite carers' postcode too: 903 rule 392b wants one for every placement.
+    line.at(
+        away,
+        office.move,
+        period,
+        away,
+        "OTHER",
+        "T4",
+        carer_name="Respite carers",
+        postcode=office.postcode(),
+    )
     line.at(back, office.move, period, back, "", "U6", household=home)
     routine(office, line, period, [away, back])
     line.run()
@@ -481,7 +491,8 @@ def previous_permanence(office: "CareOffice", worker: str) -> None:
         actor=office.manager,
         period=period,
         previous_permanence="P2",
-        la="998",
+        # A real old-style LA code (903 rule 633 checks LA_PERM against the DfE list; 998 is none).
+        la="800",
         on=made,
         expected_version=office.fresh(period).version,
     )
