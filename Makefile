@@ -9,7 +9,7 @@ ASSETS := src/safehub/web/static/web/safehub.css
 SAFEHUB := $(BIN)/safehub
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: demo test lint setup assets browser scanner migrate serve lock clean format
+.PHONY: demo test lint setup assets browser scanner migrate serve lock clean format validators
 
 setup: $(STAMP) $(ASSETS)
 	@mkdir -p var/staticfiles
@@ -48,12 +48,27 @@ scanner:
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq clamav >/dev/null; }
 
+# The DfE validators pin pandas < 2 and need Python <= 3.11, so they get their own venv and run
+# out of process (issue 7, docs/domain/returns-validation.md). Stamped: a second run is instant.
+VALIDATORS_VENV := var/validators-venv
+VALIDATORS_STAMP := $(VALIDATORS_VENV)/.installed
+VALIDATORS_PYTHON := $(firstword $(wildcard /usr/bin/python3.11) $(shell command -v python3.11 2>/dev/null))
+
+validators: $(VALIDATORS_STAMP)
+
+$(VALIDATORS_STAMP): requirements/validators.txt
+	@test -n "$(VALIDATORS_PYTHON)" || { echo "The DfE validators need python3.11 (not found)."; exit 1; }
+	@test -d $(VALIDATORS_VENV) || $(VALIDATORS_PYTHON) -m venv $(VALIDATORS_VENV)
+	$(VALIDATORS_VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes \
+		-r requirements/validators.txt
+	@touch $(VALIDATORS_STAMP)
+
 migrate: setup
 	@mkdir -p var
 	$(SAFEHUB) migrate --no-input
 	$(SAFEHUB) sync_reference_data
 
-demo: migrate
+demo: migrate validators
 	$(SAFEHUB) load_demo_city
 	@# Train the matcher on the demo index and fill the duplicate review queue (a few seconds).
 	$(SAFEHUB) people train-matcher --as-user sysadmin@demo.safehub.test > var/train-matcher.log
@@ -62,7 +77,7 @@ demo: migrate
 	$(SAFEHUB) runserver 127.0.0.1:8000
 
 # The whole suite on SQLite, or on PostgreSQL when DATABASE_URL names one.
-test: setup browser scanner
+test: setup browser scanner validators
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: setup
