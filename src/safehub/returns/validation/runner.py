@@ -5,7 +5,7 @@ The DfE validators pin pandas < 2 and need Python <= 3.11, so they cannot be imp
 """
 
 import json
-import subprocess
+import subprocess  # nosec B404
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,7 +77,7 @@ def run_validator(
             command += ["--prev", *map(str, prev_year)]
     limit = timeout if timeout is not None else settings.SAFEHUB_VALIDATORS_TIMEOUT
     try:
-        done = subprocess.run(  # noqa: S603 - see the import
+        done = subprocess.run(  # noqa: S603  # nosec B603
             command, capture_output=True, text=True, timeout=limit, check=False
         )
     except subprocess.TimeoutExpired as exc:
