@@ -157,9 +157,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # Conference chairs record conferences and their decisions; they do not run the case.
     Role.IRO: frozenset({C.VIEW_PEOPLE, C.BREAK_GLASS, C.VIEW_CASES, C.CHAIR_CONFERENCES}),
     # Aggregates only: the dashboard shows counts, never a child (R22).
-    Role.PERFORMANCE_ANALYST: frozenset(
-        {C.VIEW_MASH_DASHBOARD, C.VIEW_SUFFICIENCY, C.VIEW_RETURNS, C.PREPARE_RETURNS}
-    ),
+    # Returns: the status and the findings by rule; producing and downloading whole returns
+    # (every child's record) is the returns and data quality officer's.
+    Role.PERFORMANCE_ANALYST: frozenset({C.VIEW_MASH_DASHBOARD, C.VIEW_SUFFICIENCY, C.VIEW_RETURNS}),
     # The returns team: produces the returns and corrects at source what the validators flag, so
     # it reads children's records and records casework (corrections are audited like any other).
     Role.DATA_OFFICER: frozenset(

@@ -1,4 +1,4 @@
-"""`safehub returns annex-a --date YYYY-MM-DD --out FILE.xlsx [--as-user EMAIL]`: Ofsted Annex A
+"""`safehub returns annex-a --date YYYY-MM-DD --out FILE.xlsx --as-user EMAIL`: Ofsted Annex A
 lists 1-11 for an inspection date as one workbook, kept as a produced return (ADR 0006)."""
 
 import os
@@ -10,9 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from safehub.accounts.constants import Capability
-from safehub.accounts.models import User
-
+from ..command_user import returns_actor
 from ..constants import ReturnKind
 from ..services.produce import produced_return_save
 from .workbook import build_annex_a
@@ -24,24 +22,9 @@ HELP = "Produce Ofsted Annex A lists 1-11 for an inspection date as one workbook
 def add_arguments(parser: CommandParser) -> None:
     parser.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="The inspection date")
     parser.add_argument("--out", required=True, type=Path, metavar="FILE.xlsx", help="Where to write")
-    parser.add_argument("--as-user", metavar="EMAIL", help="The user the return is produced (and audited) as")
-
-
-def returns_actor(email: str | None) -> User | None:
-    """The named user, who must hold 'prepare returns'; None runs as the system (scheduled jobs)."""
-    if not email:
-        return None
-    user = User.objects.filter(email__iexact=email.strip()).first()
-    if user is None:
-        raise CommandError(f"--as-user: no user has the email address {email}")
-    if not user.is_active:
-        raise CommandError(f"--as-user: {user.email} is deactivated")
-    if not user.has_capability(Capability.PREPARE_RETURNS):
-        raise CommandError(
-            f"--as-user: {user.email} may not produce returns: their role lacks "
-            f"'{Capability.PREPARE_RETURNS.label}'"
-        )
-    return user
+    parser.add_argument(
+        "--as-user", required=True, metavar="EMAIL", help="The user the return is produced (and audited) as"
+    )
 
 
 def parse_date(value: str, option: str) -> date:

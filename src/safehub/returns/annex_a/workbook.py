@@ -65,6 +65,18 @@ def build_annex_a(as_at: date) -> tuple[bytes, list[UUID]]:
     return out.getvalue(), people
 
 
+# A cell whose text starts with one of these is a formula to Excel (and to openpyxl): text typed by
+# staff or brought in from the old system (team and worker names, household references) must stay
+# text in a workbook that goes to Ofsted (R42).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _write(book: Workbook, annex: AnnexList) -> None:
     ws = book.create_sheet(annex.sheet_name[:31])
     ws.append(annex.headers)
@@ -72,7 +84,7 @@ def _write(book: Workbook, annex: AnnexList) -> None:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in annex.rows:
-        ws.append(row)
+        ws.append([_inert(value) for value in row])
     widths = [len(h) for h in annex.headers]
     for row_cells in ws.iter_rows(min_row=2):
         for cell in row_cells:

@@ -1,4 +1,4 @@
-"""`safehub returns cin-census --year YYYY --out FILE.xml [--as-user EMAIL]`.
+"""`safehub returns cin-census --year YYYY --out FILE.xml --as-user EMAIL`.
 
 Writes the census for the collection ending 31 March YYYY, keeps it as a produced return (with
 its file, audited as an export of every child in it) and prints how many children and how long.
@@ -12,9 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from safehub.accounts.constants import Capability
-from safehub.accounts.models import User
-
+from ..command_user import returns_actor
 from ..constants import ReturnKind
 from ..services.produce import produced_return_save
 from .builder import census_build
@@ -33,8 +31,9 @@ def add_arguments(parser: CommandParser) -> None:
     parser.add_argument("--out", type=Path, required=True, metavar="FILE.xml", help="Where to write the XML")
     parser.add_argument(
         "--as-user",
+        required=True,
         metavar="EMAIL",
-        help="Who the return is recorded as produced by (needs the prepare-returns function); default: the system",
+        help="Who the return is recorded as produced by (needs the prepare-returns function)",
     )
 
 
@@ -44,7 +43,7 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
         raise CommandError(f"--out {out} is a directory; give a file name")
     if not out.parent.exists():
         raise CommandError(f"--out {out}: the directory {out.parent} does not exist")
-    actor = _actor(options["as_user"]) if options.get("as_user") else None
+    actor = returns_actor(options.get("as_user"))
     started = time.perf_counter()
     try:
         with transaction.atomic():
@@ -73,17 +72,3 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
         )
         for problem in census.problems:
             command.stdout.write(f"  {problem.child_id} {problem.field} {problem.value!r}: {problem.message}")
-
-
-def _actor(email: str) -> User:
-    user = User.objects.filter(email__iexact=email.strip()).first()
-    if user is None:
-        raise CommandError(f"--as-user: no user has the email address {email}")
-    if not user.is_active:
-        raise CommandError(f"--as-user: {user.email} is deactivated")
-    if not user.has_capability(Capability.PREPARE_RETURNS):
-        raise CommandError(
-            f"--as-user: {user.email} may not produce returns: their role lacks "
-            f"'{Capability.PREPARE_RETURNS.label}'"
-        )
-    return user

@@ -1,4 +1,4 @@
-"""`safehub returns dfe-api --mode snapshot|delta [--dry-run --out DIR] [--record-state] [--as-user EMAIL]`:
+"""`safehub returns dfe-api --mode snapshot|delta [--dry-run --out DIR] [--record-state] --as-user EMAIL`:
 the DfE children's social care API feed (issue 7, item 6; ADR 0006 decision 9).
 
 Sending is off by default: without `--dry-run` the command sends only when SAFEHUB_DFE_API_SEND is
@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ..annex_a.command import returns_actor
+from ..command_user import returns_actor
 from ..constants import FeedMode
 from .run import FeedResult, dry_run, send
 from .transport import Transport, missing_settings
@@ -34,7 +34,9 @@ def add_arguments(parser: CommandParser) -> None:
         help="With --dry-run: count the written records as sent, so the next delta starts from them "
         "(only when the files are submitted by another route)",
     )
-    parser.add_argument("--as-user", metavar="EMAIL", help="The user the feed is produced (and audited) as")
+    parser.add_argument(
+        "--as-user", required=True, metavar="EMAIL", help="The user the feed is produced (and audited) as"
+    )
 
 
 def _config() -> dict[str, Any]:

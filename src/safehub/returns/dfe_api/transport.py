@@ -48,16 +48,33 @@ def summarise_response(body: Any) -> list[dict[str, Any]]:
     return [{k: item[k] for k in _KEPT_KEYS if k in item} for item in items if isinstance(item, dict)]
 
 
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
 def _checked_url(url: str, setting: str) -> str:
-    """Only web addresses: a `file:` or custom scheme in a setting must not be opened."""
-    if urllib.parse.urlsplit(url).scheme not in ("https", "http"):
-        raise SendError(f"{setting} must be an https:// address")
-    return url
+    """https only: the client secret, the token and children's records never travel in clear.
+    Plain http is accepted for a loopback address alone (a test server on this machine)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in _LOOPBACK):
+        return url
+    raise SendError(f"{setting} must be an https:// address")
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is an error: following one would resend the bearer token and the supplier key
+    to another address (urllib turns a redirected POST into a GET with the same headers), and a
+    2xx from there would mark records as sent that the DfE never received."""
+
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> None:
+        raise urllib.error.HTTPError(req.full_url, code, f"refused redirect to {newurl}", headers, fp)
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
 
 
 @dataclass
 class Transport:
-    config: dict[str, Any]
+    config: dict[str, Any] = field(repr=False)  # holds the client secret
     la_code: str
     max_attempts: int = 4
     backoff_seconds: float = 1.0
@@ -74,7 +91,7 @@ class Transport:
     def _open(self, request: urllib.request.Request) -> tuple[int, bytes, Any]:
         try:
             # The scheme was checked to be http(s) when the configuration was read.
-            with urllib.request.urlopen(request, timeout=self.timeout_seconds) as response:  # noqa: S310  # nosec B310
+            with _OPENER.open(request, timeout=self.timeout_seconds) as response:
                 return response.status, response.read(), response.headers
         except urllib.error.HTTPError as error:
             return error.code, error.read(), error.headers

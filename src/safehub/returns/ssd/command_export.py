@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from .command_import import returns_actor
+from ..command_user import returns_actor
 from .export import run_export
 
 NAME = "export-ssd"

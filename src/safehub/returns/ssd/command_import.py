@@ -11,9 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from safehub.accounts.constants import Capability
-from safehub.accounts.models import User
-
+from ..command_user import returns_actor
 from .report import summary_text
 from .runner import DEFAULT_BATCH_SIZE, ImportCannotRun, run_import
 
@@ -79,20 +77,6 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
     if run.rows_rejected:
         where = f" (every reason is in {report})" if report else " (add --report FILE for the reasons)"
         command.stdout.write(f"{run.rows_rejected:,} rows were not loaded{where}.")
-
-
-def returns_actor(email: str, *, doing: str) -> User:
-    """The user a command runs as: active, and holding the prepare-returns function."""
-    user = User.objects.filter(email__iexact=email.strip()).first()
-    if user is None:
-        raise CommandError(f"No user has the email address {email}")
-    if not user.is_active:
-        raise CommandError(f"{user.email} is deactivated, so cannot {doing}")
-    if not user.has_capability(Capability.PREPARE_RETURNS):
-        raise CommandError(
-            f"{user.email} may not {doing} SSD tables: their role lacks '{Capability.PREPARE_RETURNS.label}'"
-        )
-    return user
 
 
 class Progress:

@@ -11,10 +11,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from safehub.accounts.constants import Capability
-from safehub.accounts.models import User
 from safehub.platform.errors import PermissionRefused
 
+from ..command_user import returns_actor
 from .produce import ssda903_produce
 from .tables import TABLE_FOR_FILE
 
@@ -35,8 +34,8 @@ def add_arguments(parser: CommandParser) -> None:
     parser.add_argument(
         "--as-user",
         metavar="EMAIL",
-        help="The user the return is produced (and audited) as; needs 'prepare returns'. "
-        "Default: the only active user who may prepare returns, if there is exactly one.",
+        required=True,
+        help="The user the return is produced (and audited) as; needs 'prepare returns'.",
     )
 
 
@@ -47,7 +46,7 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
     out = Path(options["out"])
     if out.exists() and not out.is_dir():
         raise CommandError(f"--out {out} is a file, not a directory.")
-    actor = _actor(options.get("as_user"))
+    actor = returns_actor(options.get("as_user"))
     started = time.monotonic()
     try:
         result = ssda903_produce(actor=actor, year=year)
@@ -65,22 +64,3 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
     for problem in result.build.problems:
         write(f"  data problem: child {problem.child}, {problem.table}.{problem.field}: {problem.problem}")
     write(f"Kept as return {result.produced.pk}; {seconds:.1f} s.")
-
-
-def _actor(email: str | None) -> User:
-    if email:
-        user = User.objects.filter(email__iexact=email.strip()).first()
-        if user is None:
-            raise CommandError(f"No user has the email address {email}")
-    else:
-        able = [
-            u for u in User.objects.filter(is_active=True) if u.has_capability(Capability.PREPARE_RETURNS)
-        ]
-        if len(able) != 1:
-            raise CommandError("Name the user to produce the return as: --as-user EMAIL.")
-        user = able[0]
-    if not user.has_capability(Capability.PREPARE_RETURNS):
-        raise CommandError(
-            f"{user.email} may not produce returns: their role lacks '{Capability.PREPARE_RETURNS.label}'"
-        )
-    return user

@@ -7,6 +7,8 @@ from uuid import UUID
 
 from django.urls import NoReverseMatch, reverse
 
+from safehub.audit.constants import Verb
+from safehub.audit.models import AuditEvent
 from safehub.child_protection.models import Referral
 from safehub.looked_after.models import LookedAfterPeriod
 from safehub.platform.errors import NotFoundOrForbidden
@@ -57,6 +59,18 @@ def produced_get(*, actor: Any, id: UUID, action: str = "view") -> ProducedRetur
     if produced is None:
         raise NotFoundOrForbidden()
     return produced
+
+
+def children_in(produced: ProducedReturn) -> list[str]:
+    """The ids of the children a production named, as its own audit event recorded them when it
+    was made (`produced_return_save`), so a download is audited with the same list (R27)."""
+    event = (
+        AuditEvent.objects.filter(object_id=str(produced.pk), verb=Verb.EXPORT, section=str(produced.kind))
+        .order_by("seq")
+        .first()
+    )
+    ids = (event.detail or {}).get("result_ids", []) if event else []
+    return [str(i) for i in ids]
 
 
 def part_get(*, actor: Any, produced: ProducedReturn, id: int) -> ReturnPart:

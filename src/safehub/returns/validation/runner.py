@@ -6,6 +6,7 @@ The DfE validators pin pandas < 2 and need Python <= 3.11, so they cannot be imp
 
 import json
 import subprocess  # nosec B404
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,12 @@ class WorkerResult:
     log: str = ""
 
 
+def _worker_environment() -> dict[str, str]:
+    """Only what the validators need: Safehub's secrets (the database URL, the secret key, the
+    audit key, the DfE client secret) must not reach third-party code running on returns data."""
+    return {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HOME": tempfile.gettempdir()}
+
+
 def validators_python() -> Path:
     return Path(settings.SAFEHUB_VALIDATORS_PYTHON)
 
@@ -78,7 +85,13 @@ def run_validator(
     limit = timeout if timeout is not None else settings.SAFEHUB_VALIDATORS_TIMEOUT
     try:
         done = subprocess.run(  # noqa: S603  # nosec B603
-            command, capture_output=True, text=True, timeout=limit, check=False
+            command,
+            capture_output=True,
+            text=True,
+            timeout=limit,
+            check=False,
+            env=_worker_environment(),
+            cwd=Path(this_year[0]).parent,
         )
     except subprocess.TimeoutExpired as exc:
         raise ValidatorUnavailable(f"The {kind} validator did not finish within {limit:g} seconds.") from exc

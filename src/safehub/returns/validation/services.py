@@ -16,7 +16,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from safehub.audit.constants import Verb
 from safehub.audit.services.record import record_event
@@ -144,20 +143,30 @@ def validate_return(produced: ProducedReturn, *, actor: Any) -> ValidationRun:
             produced=produced, started_by=actor, status=ValidationStatus.RUNNING
         )
         record_event(actor=actor, verb=Verb.CREATE, target=run, section="validation")
-    files = {part.name: bytes(part.content) for part in produced.parts.all()}
-    prev = _previous_903_files(produced.year) if kind == "903" else {}
     try:
+        files = {part.name: bytes(part.content) for part in produced.parts.all()}
+        prev = _previous_903_files(produced.year) if kind == "903" else {}
         result = run_files(kind, produced.year, files, prev)
+        return _store(run, produced, kind, result, actor)
     except ValidatorUnavailable as exc:
-        with transaction.atomic():
-            run.status = ValidationStatus.CRASHED
-            run.log = str(exc)
-            run.save(update_fields=["status", "log", "updated_at"])
-            produced.status = ValidationStatus.CRASHED
-            produced.save(update_fields=["status", "updated_at"])
-            record_event(actor=actor, verb=Verb.UPDATE, target=run, section="validation", outcome="failure")
+        _crashed(run, produced, actor, str(exc))
         return run
-    return _store(run, produced, kind, result, actor)
+    except Exception:
+        # Whatever went wrong, the run must not stay "running" for ever on the pages.
+        _crashed(
+            run, produced, actor, "Safehub could not store what the validator found; see the server log."
+        )
+        raise
+
+
+def _crashed(run: ValidationRun, produced: ProducedReturn, actor: Any, reason: str) -> None:
+    with transaction.atomic():
+        run.status = ValidationStatus.CRASHED
+        run.log = reason
+        run.save(update_fields=["status", "log", "updated_at"])
+        produced.status = ValidationStatus.CRASHED
+        produced.save(update_fields=["status", "updated_at"])
+        record_event(actor=actor, verb=Verb.UPDATE, target=run, section="validation", outcome="failure")
 
 
 def _store(
@@ -253,14 +262,3 @@ def explain_query(*, actor: Any, issue: ValidationIssue, text: str) -> QueryExpl
         )
         _refresh_status(produced)
     return explanation
-
-
-def return_mark_submitted(*, actor: Any, produced: ProducedReturn) -> ProducedReturn:
-    """Record that this production is the one sent to the DfE (next year's 903 reads it)."""
-    _require_prepare(actor)
-    with transaction.atomic():
-        produced.submitted_at = timezone.now()
-        produced.submitted_by = actor
-        produced.save(update_fields=["submitted_at", "submitted_by", "updated_at"])
-        record_event(actor=actor, verb=Verb.UPDATE, target=produced, section="submitted")
-    return produced

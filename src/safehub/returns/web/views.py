@@ -10,6 +10,7 @@ import uuid
 from datetime import date
 from typing import Any
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -25,8 +26,9 @@ from safehub.platform.web.permissions import capability_required
 
 from .. import tasks
 from ..constants import IssueSeverity, ReturnKind
+from ..services.submit import AlreadySubmitted, return_mark_submitted
 from ..validation import reads as s
-from ..validation.services import explain_query, return_mark_submitted
+from ..validation.services import explain_query
 from .forms import ExplainForm, ProduceForm
 
 JOBS = "returns_jobs"
@@ -138,14 +140,22 @@ def produced_detail(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
     )
 
 
-@capability_required(Capability.VIEW_RETURNS)
+@capability_required(Capability.PREPARE_RETURNS)
 @require_GET
+@reauthentication_required
 def download(request: HttpRequest, id: uuid.UUID, part: int) -> HttpResponse:
+    # A whole return is every child's record leaving Safehub: only the returns team, with a fresh
+    # password confirmation (R17), and audited with the ids of the children in it (R27).
     actor: Any = request.user
-    produced = s.produced_get(actor=actor, id=id)
+    produced = s.produced_get(actor=actor, id=id, action="prepare")
     found = s.part_get(actor=actor, produced=produced, id=part)
-    # A download of a return names every child in it: audited as an export before any byte goes out.
-    record_event(actor=actor, verb=Verb.EXPORT, target=produced, section=f"download:{found.name}")
+    record_event(
+        actor=actor,
+        verb=Verb.EXPORT,
+        target=produced,
+        section=f"download:{found.name}",
+        result_ids=s.children_in(produced),
+    )
     response = HttpResponse(bytes(found.content), content_type="application/octet-stream")
     response["Content-Disposition"] = f'attachment; filename="{found.name}"'
     return response
@@ -165,8 +175,12 @@ def validate(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
 @require_POST
 def submit(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
     produced = s.produced_get(actor=request.user, id=id, action="prepare")
-    return_mark_submitted(actor=request.user, produced=produced)
-    messages.success(request, "Marked as submitted.")
+    try:
+        return_mark_submitted(produced, request.user)
+    except AlreadySubmitted as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "Marked as submitted.")
     return redirect("returns:produced", id=produced.pk)
 
 

@@ -136,7 +136,7 @@ def test_a_crashed_rule_not_excluded_keeps_the_return_from_passing(analyst: Any)
 
 
 def test_903_reads_last_years_submitted_return_for_the_cross_year_rules(analyst: Any) -> None:
-    from safehub.returns.validation.services import return_mark_submitted
+    from safehub.returns.services.submit import return_mark_submitted
 
     # Last year's return ended with an episode open since 1 March 2025; this year's starts on 1 May.
     last_year = {
@@ -151,7 +151,7 @@ def test_903_reads_last_years_submitted_return_for_the_cross_year_rules(analyst:
         person_ids=[],
         seconds=0,
     )
-    return_mark_submitted(actor=analyst, produced=previous)
+    return_mark_submitted(previous, analyst)
     run = validate_return(_produce(analyst, ReturnKind.SSDA903, lac_files(LAC_VALID)), actor=analyst)
     assert list(run.issues.values_list("rule_code", flat=True).distinct()) == ["502"]
     assert run.status == ValidationStatus.FAILING
