@@ -14,8 +14,8 @@ STORAGES = {
 # Chromium treats 127.0.0.1 and localhost as secure contexts, so __Host- cookies work over plain
 # http there; WebAuthn likewise needs the insecure-origin allowance only on loopback.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
-# The demo city's own (invented) ONS code: its postcode locations say which placements are out of area.
-# The demo city's codes (synthetic): override with SAFEHUB_LA_CODE / SAFEHUB_LA_OLD_CODE.
-SAFEHUB_LA_CODE = env_str("SAFEHUB_LA_CODE", env_str("SAFEHUB_LOCAL_AUTHORITY_CODE", "E06000999"))
+# The demo city's codes: it sits on York's geography (src/safehub/demo/postcodes.py), so the DfE
+# validators know its postcodes and its council. Override with SAFEHUB_LA_CODE / SAFEHUB_LA_OLD_CODE.
+SAFEHUB_LA_CODE = env_str("SAFEHUB_LA_CODE", env_str("SAFEHUB_LOCAL_AUTHORITY_CODE", "E06000014"))
 SAFEHUB_LOCAL_AUTHORITY_CODE = SAFEHUB_LA_CODE
-SAFEHUB_LA_OLD_CODE = env_str("SAFEHUB_LA_OLD_CODE", "999")
+SAFEHUB_LA_OLD_CODE = env_str("SAFEHUB_LA_OLD_CODE", "816")

@@ -3,9 +3,9 @@ names over time, agency identifiers, risk flags, a few near-duplicate records an
 person who matches a plausible search. All through the people services, so each change has its
 audit event and history, as real data would.
 
-Deterministic for a seed. Everything is invented: postcodes use the area "SH", which Royal Mail does
-not issue; UPNs use local authority 999, which the DfE never allocates; NHS numbers come from the
-range the NHS never issues (T18).
+Deterministic for a seed. People are invented; the places are real so that the DfE validators can
+check the returns: postcodes are York's (postcodes.py) and UPNs carry York's DfE code (816) with
+made-up school and serial numbers; NHS numbers come from the range the NHS never issues (T18).
 """
 
 import random
@@ -31,7 +31,7 @@ from safehub.people.constants import (
 from safehub.people.identifiers import make_upn
 from safehub.people.models import Address, Household, Person
 
-from . import city
+from . import city, postcodes
 from .people import PersonSpec
 
 R = RelationshipKind
@@ -76,9 +76,8 @@ class Hint:
 
 
 def postcode(rng: random.Random) -> str:
-    """A well-formed postcode in the invented area SH (no C, I, K, M, O or V in the inward letters)."""
-    letters = "ABDEFGHJLNPQRSTUWXYZ"
-    return f"SH{rng.randint(1, 9)} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
+    """A real postcode of the demo city (postcodes.py): the DfE validators look postcodes up."""
+    return rng.choice(postcodes.city_postcodes())
 
 
 def _age(dob: date | None, today: date) -> int:
@@ -158,18 +157,27 @@ class _Builder:
                 value=f"{gp.ods_code}-{self.rng.randint(100000, 999999)}",
                 issuing_agency=gp,
             )
-            if spec.child and 4 <= _age(spec.date_of_birth, self.today) <= 16:
-                self.upn_serial += 1
-                services.person_identifier_add(
-                    actor=self.worker,
-                    person=person,
-                    kind=IdentifierKind.UPN,
-                    value=make_upn(
-                        establishment=2000 + family.number % 50,
-                        year=spec.date_of_birth.year % 100,
-                        serial=self.upn_serial,
-                    ),
-                )
+        self.upns(family)
+
+    def upns(self, family: Family) -> None:
+        """A UPN for every child who has started school, in every family, networked or not: the CIN
+        census and the 903 ask it of each child (903 rule 442, CIN query 8770Q)."""
+        for spec, person in family.children:
+            if spec.date_of_birth is None or _age(spec.date_of_birth, self.today) < 4:
+                continue
+            self.upn_serial += 1
+            services.person_identifier_add(
+                actor=self.worker,
+                person=person,
+                kind=IdentifierKind.UPN,
+                value=make_upn(
+                    la_code=postcodes.CITY_OLD_CODE,
+                    # A new school number per thousand pupils: no two children share a UPN.
+                    establishment=2000 + self.upn_serial // 1000,
+                    year=spec.date_of_birth.year % 100,
+                    serial=self.upn_serial % 1000,
+                ),
+            )
 
     # --- the special families ---------------------------------------------------------------
     def blended(self, family: Family) -> None:
@@ -425,6 +433,8 @@ def enrich(
         if family.members:
             homes[family.number] = build.household(family)
             build.identifiers(family)
+    for family in all_families[NETWORKED_FAMILIES:]:
+        build.upns(family)
     advance("families")
     networked = [f for f in all_families[:NETWORKED_FAMILIES] if f.members]
     with_children = [f for f in networked if f.children and f.adults] or networked

@@ -33,6 +33,7 @@ from safehub.platform import clock
 from . import casework as casework_demo  # issue 5 (helper G)
 from . import city, families, front_door, totp
 from . import looked_after as looked_after_demo  # issue 6
+from . import returns as returns_demo  # issue 7
 from .people import PersonSpec, households
 
 COMMAND_LABEL = "safehub load_demo_city"
@@ -69,6 +70,7 @@ def steps(people: int) -> int:
         + front_door.STEPS
         + casework_demo.STEPS  # issue 5
         + looked_after_demo.STEPS  # issue 6
+        + returns_demo.STEPS  # issue 7
     )
 
 
@@ -77,8 +79,18 @@ def _generated(people: int) -> int:
     return max(people, MIN_PEOPLE) - 1 - families.EXTRA_PEOPLE
 
 
-def load(*, seed: int, people: int, advance: Advance) -> families.Hint:
-    """Load the city; returns what to search for to see a restricted record reported as a match."""
+def load(
+    *,
+    seed: int,
+    people: int,
+    advance: Advance,
+    validate_returns: bool = True,
+    warn: Callable[[str], None] = lambda _: None,
+) -> families.Hint:
+    """Load the city; returns what to search for to see a restricted record reported as a match.
+
+    `validate_returns`: run the DfE validators on the demo's returns (seconds each; tests that do
+    not look at the returns skip it). `warn` hears what the loader could not do, e.g. validate."""
     # Demo users get their password here, so the "choose your password" welcome e-mails that
     # `user_create` sends would only be noise on the console: discard them.
     quiet_mail = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
@@ -88,6 +100,7 @@ def load(*, seed: int, people: int, advance: Advance) -> families.Hint:
         teams = _ensure_teams(admin, agencies, advance)
         users = _ensure_users(admin, agencies, teams, advance)
         _set_credentials(users, seed)
+        returns_demo.wipe()  # issue 7: the returns name the demo's children
         looked_after_demo.wipe(_demo_people_ids())  # issue 6: its rows protect the cases and people
         casework_demo.wipe(_demo_people_ids())  # issue 5: its rows reference people and contacts
         front_door.wipe()
@@ -98,6 +111,10 @@ def load(*, seed: int, people: int, advance: Advance) -> families.Hint:
         casework_demo.load(users=users, agencies=agencies, teams=teams, seed=seed, advance=advance)
         # Issue 6: children in care, after the casework (it takes the children it needs first).
         looked_after_demo.load(users=users, agencies=agencies, teams=teams, seed=seed, advance=advance)
+        # Issue 7: last year's and this year's returns, produced from everything above.
+        summary = returns_demo.load(users=users, advance=advance, validate=validate_returns)
+        for warning in summary.warnings:
+            warn(warning)
         return hint
 
 

@@ -54,7 +54,8 @@ from safehub.reference_data.models import PostcodeLocation
 
 from . import city
 from . import looked_after_stories as stories
-from .looked_after_office import CITY_LA, NEIGHBOUR_LAS, CareOffice, seed_postcodes
+from .looked_after_office import CareOffice
+from .postcodes import seed_postcodes
 
 # Steps `load` reports to the progress bar.
 STEPS = 4
@@ -93,7 +94,13 @@ def wipe(person_ids: Iterable[uuid.UUID]) -> None:
     # Carers go with their households (HouseholdCarer cascades); placements elsewhere are gone.
     households = CarerHousehold.objects.filter(Q(recorded_by__in=demo_users) | Q(carers__person_id__in=ids))
     CarerHousehold.objects.filter(pk__in=list(households.values_list("pk", flat=True))).delete()
-    PostcodeLocation.objects.filter(local_authority__in=(CITY_LA, *NEIGHBOUR_LAS)).delete()
+    # The demo's postcodes are real places (postcodes.py), so their locations stay; only those of
+    # the invented "SH" postcodes an older demo made (local authorities that do not exist) go.
+    PostcodeLocation.objects.filter(local_authority__in=INVENTED_LAS).delete()
+
+
+# The invented ONS codes older versions of the demo gave their "SH" postcodes.
+INVENTED_LAS = ("E06000999", "E06000998", "E06000997")
 
 
 def people_added() -> list[uuid.UUID]:
@@ -119,7 +126,7 @@ Advance = Callable[[str], None]
 
 def load(*, users: dict[str, User], teams: dict[str, Team], seed: int, advance: Advance, **_: Any) -> Summary:
     """Build the households, the children in care, the care leavers and the placement requests."""
-    seed_postcodes(seed)
+    seed_postcodes()
     office = CareOffice(users, teams, seed)
     stories.households(office)
     advance("children in care")

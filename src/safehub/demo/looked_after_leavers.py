@@ -15,7 +15,8 @@ from safehub.casework.models import Involvement
 from safehub.casework.services.involvement import allocation_change
 from safehub.casework.timescales import add_months
 from safehub.looked_after.constants import ApprovalStatus, HouseholdKind, LeaverCategory
-from safehub.looked_after.models import CareLeaver, CarerHousehold
+from safehub.looked_after.models import CareLeaver, CarerHousehold, LookedAfterPeriod
+from safehub.looked_after.services.health import sdq_record
 from safehub.looked_after.services.household import household_create, household_status_change
 from safehub.looked_after.services.leaving import (
     care_leaver_contact_record,
@@ -27,7 +28,7 @@ from safehub.people.constants import RelationshipKind, Sex
 from safehub.people.models import Person
 from safehub.people.services import person_address_add, person_create, relationship_add
 
-from .looked_after_routine import Timeline, routine
+from .looked_after_routine import Timeline, routine, sdqs
 
 if TYPE_CHECKING:
     from .looked_after_office import CareOffice
@@ -226,6 +227,12 @@ def _leaver(office: "CareOffice", person: Person, spec: LeaverSpec) -> None:
         postcode=office.postcode(),
         carer_name="Independent fostering agency carers",
     )
+    # The SDQs of those years, as the routine records them (903 rules 186, 197B ask one a year).
+    worker = office.worker_of(period)
+    for day, fields in sdqs(office, period, min(end, office.today)):
+        sdq_record(
+            actor=worker, period=LookedAfterPeriod.objects.get(pk=period.pk), recorded_on=day, **fields
+        )
     office.end(period, end, spec.reason)
     opened = max(_years(born, spec.opened), end if spec.category != E else start)
     record = _open(office, person, opened, spec.category, spec.adviser)

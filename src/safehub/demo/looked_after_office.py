@@ -3,7 +3,6 @@ and postcodes, and one method per period-of-care service the stories call. Postc
 the demo's invented postcodes live here too, so a distance can be worked out for every placement.
 """
 
-import math
 import random
 from collections.abc import Iterable
 from datetime import date, timedelta
@@ -31,67 +30,26 @@ from safehub.looked_after.services.period import (
     placement_change,
 )
 from safehub.looked_after.services.permanence import previous_permanence_record
-from safehub.people.constants import AddressKind, RelationshipKind, Sex
-from safehub.people.models import Address, Person, PersonAddress, Relationship
-from safehub.people.services import person_create, relationship_add
+from safehub.people.constants import AddressKind, IdentifierKind, RelationshipKind, Sex
+from safehub.people.identifiers import make_upn
+from safehub.people.models import Person, PersonAddress, Relationship
+from safehub.people.services import person_create, person_identifier_add, relationship_add
 from safehub.platform import clock
 from safehub.platform.calendar import calendar
-from safehub.reference_data.models import PostcodeLocation
 from safehub.reference_data.postcodes import normalise
 
-from . import city
+from . import city, postcodes
+from .people import ethnicity
+from .postcodes import seed_postcodes
+from .providers import placement_urn
 
-# Invented ONS codes (E06 unitary authorities stop well below 900): the city, and two neighbours
-# where the out-of-area carers and the children's home are.
-CITY_LA = "E06000999"
-NEIGHBOUR_LAS = ("E06000998", "E06000997")
-# The invented city centre in British National Grid metres, and how far its districts spread.
-CENTRE = (452_000, 386_000)
-# Postcode districts SH1-SH9 are the city (families.postcode); SH31-SH49 are out of area.
-OUT_OF_AREA_DISTRICTS = range(31, 50)
-_INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+# The city is York's geography, its neighbours East Riding and Leeds (postcodes.py says why).
+CITY_LA = postcodes.CITY_LA
+NEIGHBOUR_LAS = postcodes.NEIGHBOUR_LAS
+# From four years old a child has started school, so has a UPN.
+SCHOOL_AGE_DAYS = 4 * 365
 # Households kept for a sibling group, so the single children do not take their places first.
 GROUP_HOMES = frozenset({"f_young"})
-
-
-# --- postcodes ---------------------------------------------------------------------------------
-def district(postcode: str) -> int:
-    outward = normalise(postcode).split(" ")[0]
-    digits = "".join(c for c in outward[2:] if c.isdigit())
-    return int(digits) if digits else 0
-
-
-def location(postcode: str, seed: int) -> PostcodeLocation:
-    """A plausible grid reference for a demo postcode, the same for the same seed: districts SH1-SH9
-    on a ring about 2-5 km round the centre (SH1 in the middle), out-of-area districts 15-45 km
-    away; each postcode a few hundred metres from its district's centre."""
-    code = normalise(postcode)
-    number = district(code)
-    rng = random.Random(f"{seed}:{number}")  # noqa: S311  # nosec B311
-    out = number in OUT_OF_AREA_DISTRICTS
-    spread = (15_000, 45_000) if out else (2_000, 5_000)
-    radius = 0.0 if number <= 1 else rng.uniform(*spread)
-    angle = rng.uniform(0, 6.283)
-    here = random.Random(f"{seed}:{code}")  # noqa: S311  # nosec B311
-    easting = CENTRE[0] + radius * math.cos(angle) + here.uniform(-700, 700)
-    northing = CENTRE[1] + radius * math.sin(angle) + here.uniform(-700, 700)
-    authority = NEIGHBOUR_LAS[number % 2] if out else CITY_LA
-    return PostcodeLocation(
-        postcode=code, easting=round(easting), northing=round(northing), local_authority=authority
-    )
-
-
-def seed_postcodes(seed: int, extra: Iterable[str] = ()) -> int:
-    """A location for every demo address's postcode (area SH) and `extra`; returns how many added."""
-    wanted = {
-        normalise(p)
-        for p in Address.objects.filter(postcode__istartswith="SH").values_list("postcode", flat=True)
-    }
-    wanted |= {normalise(p) for p in extra if p}
-    have = set(PostcodeLocation.objects.filter(postcode__in=wanted).values_list("postcode", flat=True))
-    rows = [location(p, seed) for p in sorted(wanted - have)]
-    PostcodeLocation.objects.bulk_create(rows, batch_size=500)
-    return len(rows)
 
 
 class CareOffice:
@@ -112,6 +70,7 @@ class CareOffice:
         self.periods = 0
         self.leavers = 0
         self.requests = 0
+        self.upns = 0
         self._join_team()
         self.pool = self._children()
         from faker import Faker  # a development dependency: only the demo needs it
@@ -220,13 +179,32 @@ class CareOffice:
         """A new young person (the city's generated families have no-one aged 17 to 21 who was in care)."""
         female = (sex or self.rng.choice("FM")) == "F"
         given = self.fake.first_name_female() if female else self.fake.first_name_male()
-        return person_create(
+        surname = family or self.fake.last_name()
+        person = person_create(
             actor=self.workers["sw2"],
             given_name=given,
-            family_name=family or self.fake.last_name(),
+            family_name=surname,
             date_of_birth=self.today - timedelta(days=age_days),
             sex=Sex.FEMALE if female else Sex.MALE,
+            # Siblings share theirs; drawn apart from self.rng, so the stories' dates stay put.
+            ethnicity=ethnicity(self.seed, f"care:{surname}"),
         )
+        if age_days >= SCHOOL_AGE_DAYS:
+            # Everyone who has been at school in England has a UPN (903 rule 442 asks it of every
+            # child looked after; a new-born's is UN1). Schools 4000 up: apart from families.py's.
+            self.upns += 1
+            person_identifier_add(
+                actor=self.workers["sw2"],
+                person=person,
+                kind=IdentifierKind.UPN,
+                value=make_upn(
+                    la_code=postcodes.CITY_OLD_CODE,
+                    establishment=4000 + self.upns // 1000,
+                    year=person.date_of_birth.year % 100 if person.date_of_birth else 0,
+                    serial=self.upns % 1000,
+                ),
+            )
+        return person
 
     # --- dates and postcodes ----------------------------------------------------------------------
     def wd(self, n: int) -> date:
@@ -245,11 +223,10 @@ class CareOffice:
         return self.working(self.today - timedelta(days=round(months * 30.44)))
 
     def postcode(self, *, out_of_area: bool = False) -> str:
-        """A new demo postcode (with its location), in the city or out of area."""
-        number = self.rng.choice(OUT_OF_AREA_DISTRICTS) if out_of_area else self.rng.randint(1, 9)
-        letters = _INWARD_LETTERS
-        code = f"SH{number} {self.rng.randint(1, 9)}{self.rng.choice(letters)}{self.rng.choice(letters)}"
-        seed_postcodes(self.seed, [code])
+        """A demo postcode (with its location), in the city or out of area."""
+        choices = postcodes.out_of_area_postcodes() if out_of_area else postcodes.city_postcodes()
+        code = self.rng.choice(choices)
+        seed_postcodes([code])
         return code
 
     def urn(self) -> str:
@@ -315,12 +292,13 @@ class CareOffice:
         postcode: str = "",
         carer_name: str = "",
         until_18: bool = False,
-        home: str = "",
+        home: str | None = "",
         staffed: bool = True,
     ) -> LookedAfterPeriod:
         """The child becomes looked after; the case goes to the children in care team's worker
         and the IRO is named the same day (`staffed`: a care leaver's past period is left as it
-        was recorded, unallocated)."""
+        was recorded, unallocated). `home`: the postcode the child lived at, else their home
+        address's; None when they had no home in this country."""
         self.periods += 1
         period = period_start(
             actor=self.manager,
@@ -330,9 +308,10 @@ class CareOffice:
             need_code=need,
             placement_type=placement_type,
             provider=provider or ("PR1" if household is not None else ""),
-            urn=urn,
+            urn=urn or placement_urn(placement_type, provider),
             placement_postcode=postcode,
-            home_postcode=home or self.home_postcode(child),
+            # None: no home in England (an unaccompanied asylum-seeking child), so no distance.
+            home_postcode="" if home is None else home or self.home_postcode(child),
             household=household,
             carer_name=carer_name,
             intended_until_18=until_18,
@@ -392,7 +371,7 @@ class CareOffice:
             reason=reason,
             placement_type=placement_type,
             provider=provider or ("PR1" if household is not None else ""),
-            urn=urn,
+            urn=urn or placement_urn(placement_type, provider),
             placement_postcode=postcode,
             household=household,
             carer_name=carer_name,

@@ -44,6 +44,36 @@ class Timeline:
 
 
 # --- the routine of care: reviews, visits, health ---------------------------------------------------
+def _year_end(day: date) -> date:
+    """31 March that ends the collection year `day` is in."""
+    return date(day.year + 1 if day.month >= 4 else day.year, 3, 31)
+
+
+def _sdq_days(office: "CareOffice", started_on: date, end: date) -> list[date]:
+    """The SDQs of a period of care: one two or three months in, then the council's yearly round
+    early in each collection year (mid-April to late May), so each year's is done before the 903
+    asks for it, even for the year still in progress."""
+    days = [started_on + timedelta(days=office.rng.randint(60, 100))]
+    for year in range(started_on.year, end.year + 1):
+        days.append(date(year, 4, 10) + timedelta(days=office.rng.randint(0, 45)))
+    return sorted(day for day in days if started_on < day <= end)
+
+
+def sdqs(office: "CareOffice", period: LookedAfterPeriod, end: date) -> list[tuple[date, dict[str, Any]]]:
+    """Every SDQ of the period up to `end`, with its score or reason. Not only the recent ones: 903
+    OC2 asks for one in each collection year (rules 186, 197B: from the year of the 4th birthday
+    to that of the 17th) and an SDQ runs no clock, so it costs the load little. A child not yet
+    four who turns four before the year ends has the reason instead (SDQ1: under 4 on the day)."""
+    child = period.person
+    out: list[tuple[date, dict[str, Any]]] = []
+    for day in _sdq_days(office, period.started_on, end):
+        if 4 <= office.age(child, day) <= 17:
+            out.append((day, {"score": office.rng.randint(8, 24)}))
+        elif office.age(child, day) < 4 <= office.age(child, _year_end(day)):
+            out.append((day, {"reason": "SDQ1"}))
+    return out
+
+
 def routine(
     office: "CareOffice",
     line: Timeline,
@@ -148,12 +178,5 @@ def _health(office: "CareOffice", line: Timeline, period: LookedAfterPeriod, end
                 done_on=dental,
             )
         dental = add_months(dental, 11) + timedelta(days=office.rng.randint(0, 20))
-    sdq = period.started_on + timedelta(days=office.rng.randint(60, 100))
-    while sdq <= end:
-        # Every yearly SDQ, not only the recent ones: 903 OC2 asks for one in each collection year
-        # (rules 186, 197B: from the year of the 4th birthday to that of the 17th) and an SDQ runs
-        # no clock, so it costs the load little.
-        if 4 <= office.age(child, sdq) <= 17:
-            score = office.rng.randint(8, 24)
-            line.at(sdq, sdq_record, actor=worker, period=period, recorded_on=sdq, score=score)
-        sdq = add_months(sdq, 12)
+    for sdq, fields in sdqs(office, period, end):
+        line.at(sdq, sdq_record, actor=worker, period=period, recorded_on=sdq, **fields)

@@ -379,13 +379,13 @@ def temporary(office: "CareOffice", worker: str) -> None:
 
 def uasc(office: "CareOffice", worker: str) -> None:
     """An unaccompanied asylum-seeking child in supported lodgings (semi-independent, H5); leave to remain granted two
-    months ago, so the status ended then (DUC)."""
-    start = office.months_ago(10)
+    months ago, so the status ended then (DUC). No home postcode: the child had no home here, so
+    the 903 has no distance for them (rule 406). Arrived seven months ago, in this collection year:
+    last year's 903 would have had to give the 18th birthday as the expected DUC (rule 205B)."""
+    start = office.months_ago(7)
     child = office.young_person(17 * 365 + office.rng.randint(30, 120))
     lodgings = office.households["l_town"]
-    period = office.start(
-        child, start, "V2", "H5", worker=worker, need="N8", household=lodgings, home=office.postcode()
-    )
+    period = office.start(child, start, "V2", "H5", worker=worker, need="N8", household=lodgings, home=None)
     uasc_record(
         actor=office.worker_of(period),
         person=child,

@@ -28,6 +28,8 @@ class PersonSpec:
     child: bool = False
     # Which generated household the person belongs to (0, 1, 2...), for addresses and relationships.
     household: int = 0
+    # A CIN census ethnicity code (both returns ask it of every child).
+    ethnicity: str = ""
 
     def as_fields(self) -> dict[str, Any]:
         return {
@@ -38,6 +40,7 @@ class PersonSpec:
             "expected_date_of_birth": self.expected_date_of_birth,
             "sex": self.sex,
             "nhs_number": self.nhs_number,
+            "ethnicity": self.ethnicity,
         }
 
 
@@ -70,12 +73,38 @@ def _birth_date(rng: random.Random, today: date, min_years: int, max_years: int)
 
 
 def _given(fake: Any, rng: random.Random, adult: bool) -> tuple[str, str]:
+    # Every born child's sex is known, as in real records (903 rule 232 and CIN query 2886Q).
     roll = rng.random()
-    if not adult and roll < 0.03:
-        return fake.first_name(), Sex.UNKNOWN
     if roll < 0.5:
         return fake.first_name_female(), Sex.FEMALE
     return fake.first_name_male(), Sex.MALE
+
+
+# Ethnicity codes (CIN census list) weighted roughly as York's children are (2021 census): mostly
+# White British. Drawn per household from the seed, apart from the stream that makes names and dates.
+ETHNICITY_WEIGHTS = (
+    ("WBRI", 80),
+    ("WOTH", 4),
+    ("WIRI", 1),
+    ("MWBC", 2),
+    ("MWAS", 2),
+    ("MOTH", 2),
+    ("AIND", 1),
+    ("APKN", 1),
+    ("ABAN", 1),
+    ("AOTH", 1),
+    ("BAFR", 2),
+    ("BCRB", 1),
+    ("CHNE", 1),
+    ("OOTH", 1),
+)
+
+
+def ethnicity(seed: int | str, key: object) -> str:
+    """A CIN ethnicity code, the same for the same seed and key (a household, a person)."""
+    rng = random.Random(f"ethnicity:{seed}:{key}")  # noqa: S311  # nosec B311
+    codes, weights = zip(*ETHNICITY_WEIGHTS, strict=True)
+    return rng.choices(codes, weights=weights)[0]
 
 
 def households(fake: Any, seed: int, count: int, today: date) -> list[PersonSpec]:
@@ -94,14 +123,30 @@ def households(fake: Any, seed: int, count: int, today: date) -> list[PersonSpec
         for _ in range(adults):
             given, sex = _given(fake, rng, adult=True)
             dob = _birth_date(rng, today, *parent_age)
-            people.append(PersonSpec(given, surname, sex, date_of_birth=dob, household=household))
+            people.append(
+                PersonSpec(
+                    given,
+                    surname,
+                    sex,
+                    date_of_birth=dob,
+                    household=household,
+                    ethnicity=ethnicity(seed, household),
+                )
+            )
         for _ in range(children):
             given, sex = _given(fake, rng, adult=False)
             preferred = fake.first_name() if rng.random() < 0.05 else ""
             dob = _birth_date(rng, today, 0, 17)
             people.append(
                 PersonSpec(
-                    given, surname, sex, dob, preferred_name=preferred, child=True, household=household
+                    given,
+                    surname,
+                    sex,
+                    dob,
+                    preferred_name=preferred,
+                    child=True,
+                    household=household,
+                    ethnicity=ethnicity(seed, household),
                 )
             )
         if unborn_left and children and rng.random() < 0.3:

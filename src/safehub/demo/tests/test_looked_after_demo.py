@@ -1,6 +1,8 @@
 """The demo city's children in care (issue 6): built through the services, so the 903 episodes,
 the clocks and the tasks are the services' own; deterministic for a seed."""
 
+import random
+from datetime import date
 from typing import Any
 
 import pytest
@@ -9,9 +11,11 @@ from safehub.accounts.models import User
 from safehub.audit.services import verify_audit_chain
 from safehub.casework.constants import TaskStatus
 from safehub.casework.models import Task
-from safehub.demo import city, loader
+from safehub.demo import city, families, loader, postcodes
 from safehub.demo.looked_after import people_added
-from safehub.demo.looked_after_office import CITY_LA, location
+from safehub.demo.people import households
+from safehub.demo.postcodes import CITY_LA, NEIGHBOUR_LAS, location
+from safehub.demo.returns import latest_complete_year
 from safehub.looked_after.constants import ApprovalStatus, Clock, HouseholdKind
 from safehub.looked_after.episodes import chain_problems, derive_episodes
 from safehub.looked_after.leaver_clocks import birthday_windows, window_status
@@ -27,34 +31,23 @@ from safehub.looked_after.models import (
     UascStatus,
 )
 from safehub.looked_after.selectors.households import sufficiency
+from safehub.people.constants import Sex
 from safehub.people.models import Person
 from safehub.platform import clock
 from safehub.reference_data.models import PostcodeLocation
+from safehub.returns.constants import IssueSeverity, ReturnKind, ValidationStatus
+from safehub.returns.models import ProducedReturn
+from safehub.returns.validation.exclusions import excluded_rules
 
 pytestmark = pytest.mark.django_db
+SW17 = "SW17STG2"
 PEOPLE = 60
 SEED = 11
 
 
-def _shape() -> list[tuple[Any, ...]]:
-    """What the stories made, without the ids: the same for the same seed."""
-    return sorted(
-        (
-            p.person.given_name,
-            p.person.family_name,
-            p.started_on,
-            p.ended_on,
-            p.end_reason,
-            tuple(p.legal_statuses.values_list("code", "started_on")),
-            tuple(p.placements.values_list("placement_type", "started_on", "end_reason")),
-        )
-        for p in LookedAfterPeriod.objects.select_related("person")
-    )
-
-
 def test_the_children_in_care_demo(code_lists: None, tmp_path: Any, settings: Any) -> None:
-    """One load (the slow part), then each story the demo promises; then a reload (`--reset`:
-    the wipe) with the same seed makes the same stories."""
+    """One load (the slow part), then each story the demo promises, and the demo's returns
+    checked by the real DfE validators. (`--reset`, the wipe, is exercised by test_load_demo_city.)"""
     settings.SAFEHUB_DOCUMENT_ROOT = str(tmp_path)
     loader.load(seed=SEED, people=PEOPLE, advance=lambda _: None)
     _episodes_derived_and_chained()
@@ -62,12 +55,33 @@ def test_the_children_in_care_demo(code_lists: None, tmp_path: Any, settings: An
     _clocks_on_the_social_workers_list()
     _care_leavers_with_birthday_contacts()
     _households_with_vacancies_and_sufficiency()
+    _returns_pass_the_dfe_validators()
     assert verify_audit_chain().ok
     # `--people` stays the size of the generated city: the people this module adds are apart.
     assert Person.objects.exclude(pk__in=people_added()).count() == PEOPLE
-    first = _shape()
-    loader.load(seed=SEED, people=PEOPLE, advance=lambda _: None)
-    assert _shape() == first
+
+
+def test_the_same_seed_makes_the_same_city() -> None:
+    """Determinism without a second load (CI time): the generated people, their ethnicity and the
+    postcodes drawn are the same for the same seed, and differ for another."""
+    from faker import Faker
+
+    def specs(seed: int) -> list[Any]:
+        fake = Faker("en_GB")
+        fake.seed_instance(seed)
+        return households(fake, seed, PEOPLE, date(2026, 11, 27))
+
+    first, again, other = specs(SEED), specs(SEED), specs(SEED + 1)
+    assert first == again
+    assert first != other
+    children = [s for s in first if s.child and s.date_of_birth]
+    assert children
+    assert all(s.ethnicity for s in children)
+    assert all(s.sex in {Sex.MALE, Sex.FEMALE} for s in children)
+    rng, rng_again = random.Random(SEED), random.Random(SEED)
+    drawn = [families.postcode(rng) for _ in range(20)]
+    assert drawn == [families.postcode(rng_again) for _ in range(20)]
+    assert all(postcodes.place_of(code).local_authority == CITY_LA for code in drawn)  # type: ignore[union-attr]
 
 
 def _episodes_derived_and_chained() -> None:
@@ -178,20 +192,69 @@ def _households_with_vacancies_and_sufficiency() -> None:
     assert all(p.date_of_birth and (today - p.date_of_birth).days > 18 * 365 for p in carers)
 
 
-def test_postcode_locations_are_plausible_and_deterministic() -> None:
-    """Demo postcodes sit on the British National Grid round one city centre; out-of-area
-    districts are further out, in another authority; the same seed gives the same place."""
-    here, again, other = location("SH3 4AB", 5), location("sh34ab", 5), location("SH3 4AB", 6)
+def _returns_pass_the_dfe_validators() -> None:
+    """Last year's CIN census and 903 and this year's, produced as the returns officer, with last
+    year's 903 marked submitted; the DfE validators find no error in any of them and no rule
+    crashes, apart from the rules excluded because they misfire on valid data (exclusions.py)."""
+    year = latest_complete_year(clock.today())
+    produced = list(ProducedReturn.objects.order_by("created_at"))
+    assert [(p.kind, p.year) for p in produced] == [
+        (ReturnKind.CIN, year),
+        (ReturnKind.SSDA903, year),
+        (ReturnKind.CIN, year + 1),
+        (ReturnKind.SSDA903, year + 1),
+    ]
+    assert produced[1].submitted_at is not None
+    officer = User.objects.get(email=f"data.officer@{city.DEMO_DOMAIN}")
+    for p in produced:
+        assert p.produced_by == officer
+        assert p.children > 0
+        run = p.validations.get()
+        assert run.status != ValidationStatus.CRASHED, run.log
+        assert run.validator_version  # the real validator ran (its name and version)
+        errors = run.issues.filter(severity=IssueSeverity.ERROR)
+        real = sorted({(i.rule_code, i.child_id) for i in errors if i.rule_code != SW17})
+        assert real == [], (p.kind, p.year, real)
+        # 903 SW17STG2 wants the last social worker episode open at 31 March, without asking whether
+        # the child was still looked after then: it flags only children whose care ended first.
+        assert p.year is not None
+        year_end = date(p.year, 3, 31)
+        for issue in errors.filter(rule_code=SW17):
+            assert issue.person_id is not None, issue.child_id
+            last = LookedAfterPeriod.objects.filter(person_id=issue.person_id).latest("started_on")
+            assert last.ended_on is not None, issue.child_id
+            assert last.ended_on <= year_end, issue.child_id
+        assert run.crashed_rules == [], (p.kind, p.year, run.crashed_rules)
+        # Only the listed rules were left out, each with its reason.
+        assert {e["rule_code"] for e in run.excluded_rules} <= set(excluded_rules(_kind(p)))
+
+
+def _kind(produced: ProducedReturn) -> str:
+    return "cin" if produced.kind == ReturnKind.CIN else "903"
+
+
+def test_postcode_locations_are_real_and_in_the_right_authority() -> None:
+    """Demo postcodes are York's, with their ONS grid references; the out-of-area ones are in the
+    neighbouring authorities, tens of kilometres away; a postcode not in the list has none."""
+    city_codes = postcodes.city_postcodes()
+    assert len(city_codes) > 300
+    here = location(city_codes[0])
+    again = location(city_codes[0].lower().replace(" ", ""))
+    assert here is not None
+    assert again is not None
     assert (here.easting, here.northing) == (again.easting, again.northing)
-    assert (here.easting, here.northing) != (other.easting, other.northing)
-    assert here.local_authority == CITY_LA
-    away = location("SH40 2XY", 5)
+    assert here.local_authority == CITY_LA == "E06000014"
+    assert all(code.startswith("YO") for code in city_codes)
+    away = location(postcodes.out_of_area_postcodes()[0])
+    assert away is not None
+    assert away.local_authority in NEIGHBOUR_LAS
     assert away.local_authority != CITY_LA
-    centre = location("SH1 1AA", 5)
 
     def km(a: PostcodeLocation, b: PostcodeLocation) -> float:
         return float(((a.easting - b.easting) ** 2 + (a.northing - b.northing) ** 2) ** 0.5) / 1000
 
-    assert km(here, centre) < 7 < 12 < km(away, centre)
-    assert 0 < here.easting < 700_000
-    assert 0 < here.northing < 1_300_000
+    assert km(here, away) > 15
+    # York is on the British National Grid round (460000, 452000).
+    assert 440_000 < here.easting < 480_000
+    assert 435_000 < here.northing < 470_000
+    assert location("SH3 4AB") is None

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from safehub.platform import context
 
 from ... import city, loader
+from ... import returns as returns_demo
 from ...progress import ProgressBar
 
 
@@ -21,6 +22,12 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="Seed for names, dates and TOTP secrets.")
         parser.add_argument("--people", type=int, default=300, help="How many people to create.")
         parser.add_argument("--reset", action="store_true", help="Remove the demo people and load again.")
+        parser.add_argument(
+            "--no-validate",
+            action="store_true",
+            dest="no_validate",
+            help="Produce the demo's returns without checking them with the DfE validators (faster).",
+        )
         parser.add_argument(
             "--i-know-this-is-not-production",
             action="store_true",
@@ -45,13 +52,24 @@ class Command(BaseCommand):
             started = time.monotonic()
             bar = ProgressBar(self.stdout, loader.steps(options["people"]))
             self.stdout.write("Loading the demo city...")
-            hint = loader.load(seed=options["seed"], people=options["people"], advance=bar.advance)
+            hint = loader.load(
+                seed=options["seed"],
+                people=options["people"],
+                advance=bar.advance,
+                validate_returns=not options["no_validate"],
+                warn=lambda message: self.stderr.write(self.style.WARNING(message)),
+            )
             bar.finish()
             self.stdout.write(self.style.SUCCESS(f"Demo city loaded in {time.monotonic() - started:.1f} s."))
             self.stdout.write(
                 "To see a restricted record reported on the find page (/people/find/), sign in as the MASH "
                 f"social worker and search for {hint.given_name} {hint.family_name}, born "
                 f"{hint.date_of_birth:%d/%m/%Y}."
+            )
+            self.stdout.write(
+                "To see the statutory returns (CIN census, SSDA903) and what the DfE validators found "
+                f"(/returns/), sign in as the returns officer ({returns_demo.OFFICER_EMAIL}) or the "
+                f"performance analyst ({returns_demo.ANALYST_EMAIL})."
             )
         self._print_logins()
 
