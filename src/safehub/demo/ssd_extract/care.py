@@ -18,7 +18,8 @@ YN = ("N", "Y")
 def _placement(ctx: Context, age: int) -> tuple[str, str]:
     rng = ctx.rng
     if age >= 16 and rng.random() < 0.35:
-        return "K3", "PR4"
+        # Supported accommodation for 16 and 17 year olds (903 H5; there is no K3).
+        return "H5", "PR4"
     if age >= 11 and rng.random() < 0.2:
         return "K2", rng.choice(("PR4", "PR4", "PR1"))
     if rng.random() < 0.18:

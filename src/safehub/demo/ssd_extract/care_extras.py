@@ -18,6 +18,10 @@ def health_and_wellbeing(ctx: Context, child: Child, start: int, last: int) -> N
     day = start + ctx.between(10, 28)
     while day <= last:
         for kind in ("Health Assessment", "Dental Check"):
+            # A refused or missed check leaves no record (about one in ten): Safehub, like the 903,
+            # holds only checks that happened, so a "Refused" row would be refused on import.
+            if rng.random() >= 0.9:
+                continue
             sink.write(
                 "ssd_cla_health",
                 {
@@ -25,20 +29,18 @@ def health_and_wellbeing(ctx: Context, child: Child, start: int, last: int) -> N
                     "clah_person_id": pid,
                     "clah_health_check_type": kind,
                     "clah_health_check_date": iso(day),
-                    "clah_health_check_status": "Completed" if rng.random() < 0.9 else "Refused",
+                    "clah_health_check_status": "Completed",
                 },
             )
         day += 182 if age_on(child.dob, day) < 5 else 365
     anniversary = start + 365
+    # ssd_cla_immunisations has no id of its own: one row per child, the latest date the
+    # immunisations were found up to date (about 86% are at each anniversary). A child never found
+    # up to date has no row, which is what the 903's IMMUNISATIONS = 0 says.
+    up_to_date = None
     while anniversary <= last:
-        sink.write(
-            "ssd_cla_immunisations",
-            {
-                "clai_person_id": pid,
-                "clai_immunisations_status": YN[rng.random() < 0.86],
-                "clai_immunisations_status_date": iso(anniversary),
-            },
-        )
+        if rng.random() < 0.86:
+            up_to_date = anniversary
         age = age_on(child.dob, anniversary)
         if 4 <= age <= 16:
             scored = rng.random() < 0.8
@@ -53,6 +55,15 @@ def health_and_wellbeing(ctx: Context, child: Child, start: int, last: int) -> N
                 },
             )
         anniversary += 365
+    if up_to_date is not None:
+        sink.write(
+            "ssd_cla_immunisations",
+            {
+                "clai_person_id": pid,
+                "clai_immunisations_status": "Y",
+                "clai_immunisations_status_date": iso(up_to_date),
+            },
+        )
     teen = age_on(child.dob, last) >= 11
     if teen and rng.random() < 0.35 and last - start > 20:
         day = start + ctx.between(1, 30)
@@ -131,29 +142,31 @@ def permanence_rows(
                 perm_adopter_legal_status="L11" if adopters == "2" else "L2",
             )
         if end is not None and rec in ("E11", "E12"):
-            row.update(perm_permanence_order_date=iso(end), perm_permanence_order_type="Adoption Order")
+            row.update(perm_permanence_order_date=iso(end), perm_permanence_order_type="Adoption order")
             ctx.stats["adoptions"] += 1
         ctx.sink.write("ssd_permanence", row)
     elif end is not None and rec in ("E45", "E46", "E47", "E48"):
         row.update(
-            perm_permanence_order_date=iso(end), perm_permanence_order_type="Special Guardianship Order"
+            perm_permanence_order_date=iso(end), perm_permanence_order_type="Special guardianship order"
         )
         ctx.sink.write("ssd_permanence", row)
         ctx.stats["sgos"] += 1
 
 
 def care_leaver_contacts(ctx: Context, child: Child, left: int) -> None:
-    """A former relevant care leaver's contact in the weeks after each birthday, 18 to 21, up to today."""
+    """A former relevant care leaver's latest contact: in the weeks after their latest birthday
+    from 18 to 21 that is past. ssd_care_leavers holds one row per care leaver (its fields are the
+    "latest contact"), so earlier birthdays' contacts are not written."""
     rng = ctx.rng
     team = ctx.team("leaving_care")
     adviser = ctx.worker(team)
     ctx.stats["care_leavers"] += 1
-    for age in range(18, 22):
-        contact = birthday(child.dob, age) + ctx.between(1, 30)
-        if contact > ctx.today or contact <= left:
-            continue
+    contacts = [birthday(child.dob, age) + ctx.between(1, 30) for age in range(18, 22)]
+    past = [day for day in contacts if left < day <= ctx.today]
+    for contact in past[-1:]:
         in_touch = IN_TOUCH.draw(rng)
         touch = in_touch == "YES"
+        accom = CARE_LEAVER_ACCOMMODATION.draw(rng) if touch else "0"
         ctx.sink.write(
             "ssd_care_leavers",
             {
@@ -162,8 +175,11 @@ def care_leaver_contacts(ctx: Context, child: Child, left: int) -> None:
                 "clea_care_leaver_eligibility": "Former relevant",
                 "clea_care_leaver_in_touch": in_touch,
                 "clea_care_leaver_latest_contact": iso(contact),
-                "clea_care_leaver_accommodation": CARE_LEAVER_ACCOMMODATION.draw(rng) if touch else "0",
-                "clea_care_leaver_accom_suitable": "Suitable" if touch else "",
+                "clea_care_leaver_accommodation": accom,
+                # 903 ACCOM codes carry the suitability: B1 suitable, B2 not.
+                "clea_care_leaver_accom_suitable": ""
+                if not touch
+                else ("Suitable" if accom[1:] == "1" else "Unsuitable"),
                 "clea_care_leaver_activity": CARE_LEAVER_ACTIVITY.draw(rng) if touch else "0",
                 "clea_pathway_plan_review_date": iso(contact - ctx.between(0, 150)) if touch else "",
                 "clea_care_leaver_personal_advisor": adviser,

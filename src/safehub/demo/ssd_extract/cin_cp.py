@@ -20,6 +20,16 @@ ICPC_LATE = 0.2
 # CP plan lengths in days (weights): 4.4% of plans ending last two years or more (DfE 2025).
 CP_LENGTHS = ((60, 180, 25), (181, 365, 40), (366, 729, 30), (730, 1000, 5))
 YN = ("N", "Y")
+# The SSD code lists (ssd_codes/child_seen.csv, cp_plan_continue.csv, category_of_abuse.csv) use
+# words, not the census codes: "Yes"/"No", "Neglect".
+YES_NO = ("No", "Yes")
+CP_CATEGORY_WORD = {
+    "NEG": "Neglect",
+    "PHY": "Physical Abuse",
+    "EMO": "Emotional Abuse",
+    "SAB": "Sexual Abuse",
+    "MUL": "Multiple",
+}
 
 
 def contact(ctx: Context, child: Child, day: int, source: str, *, referral: bool) -> None:
@@ -32,7 +42,7 @@ def contact(ctx: Context, child: Child, day: int, source: str, *, referral: bool
             "cont_contact_source_code": source,
             "cont_contact_source_desc": REFERRAL_SOURCE_LABEL[source],
             "cont_contact_outcome_json": as_json(
-                {"NEW_REFERRAL_FLAG": "Y"} if referral else {"NFA_FLAG": "Y", "ADVICE_FLAG": "Y"}
+                {"NEW_REFERRAL_FLAG": "Y"} if referral else {"ADVICE_FLAG": "Y"}
             ),
         },
     )
@@ -50,9 +60,21 @@ def _end(ctx: Context, child: Child, end: int) -> int | None:
     return None if end > ctx.today else end
 
 
-def cp_plan(ctx: Context, child: Child, referral_id: str, icpc_id: str, start: int, end: int | None) -> None:
+def cp_plan(
+    ctx: Context,
+    child: Child,
+    referral_id: str,
+    icpc_id: str,
+    plan_id: str,
+    start: int,
+    end: int | None,
+    *,
+    by_review: bool = True,
+) -> None:
+    """A CP plan with its review conferences and visits. A plan that ends `by_review` ends at a
+    review conference held that day (outcome: do not continue); one ended by the child becoming
+    looked after or turning 18 has no such review (every review before it continued the plan)."""
     sink, rng = ctx.sink, ctx.rng
-    plan_id = ctx.new_id("CP")
     category = CP_CATEGORY.draw(rng)
     latest = category if rng.random() < 0.9 else CP_CATEGORY.draw(rng)
     sink.write(
@@ -64,9 +86,9 @@ def cp_plan(ctx: Context, child: Child, referral_id: str, icpc_id: str, start: i
             "cppl_person_id": child.person_id,
             "cppl_cp_plan_start_date": iso(start),
             "cppl_cp_plan_end_date": iso(end),
-            "cppl_cp_plan_initial_category": category,
+            "cppl_cp_plan_initial_category": CP_CATEGORY_WORD[category],
             "cppl_cp_plan_ola": "N",
-            "cppl_cp_plan_latest_category": latest,
+            "cppl_cp_plan_latest_category": CP_CATEGORY_WORD[latest],
         },
     )
     ctx.stats["cp_plans"] += 1
@@ -75,8 +97,17 @@ def cp_plan(ctx: Context, child: Child, referral_id: str, icpc_id: str, start: i
     last = ctx.today if end is None else end
     # Review conferences: the first within three months of the plan, then every six months.
     due = start + 90
+    reviews: list[tuple[int, int, bool]] = []  # (due, held, continue the plan)
     while due < last:
         held = due - ctx.between(0, 10)
+        if end is not None and held >= end:
+            break
+        reviews.append((due, held, True))
+        due = held + 180
+    if end is not None and by_review and end < child.age18 - 1:
+        # The review conference that ends the plan is the plan's last day (its end date).
+        reviews.append((max(due, end), end, False))
+    for due, held, carry_on in reviews:
         sink.write(
             "ssd_cp_reviews",
             {
@@ -86,12 +117,11 @@ def cp_plan(ctx: Context, child: Child, referral_id: str, icpc_id: str, start: i
                 "cppr_cp_review_due": iso(due),
                 "cppr_cp_review_date": iso(held),
                 "cppr_cp_review_meeting_id": ctx.new_id("M"),
-                "cppr_cp_review_outcome_continue_cp": "Y" if end is None or due + 180 < end else "N",
+                "cppr_cp_review_outcome_continue_cp": YES_NO[carry_on],
                 "cppr_cp_review_quorate": "Y" if rng.random() < 0.97 else "N",
                 "cppr_cp_review_participation": YN[rng.random() < 0.7],
             },
         )
-        due = held + 180
     day = start + ctx.between(3, 10)
     while day <= last:
         seen = rng.random() < 0.95
@@ -102,9 +132,10 @@ def cp_plan(ctx: Context, child: Child, referral_id: str, icpc_id: str, start: i
                 "cppv_person_id": child.person_id,
                 "cppv_cp_plan_id": plan_id,
                 "cppv_cp_visit_date": iso(day),
-                "cppv_cp_visit_seen": YN[seen],
-                "cppv_cp_visit_seen_alone": YN[seen and rng.random() < 0.6],
-                "cppv_cp_visit_bedroom": YN[seen and rng.random() < 0.5],
+                "cppv_cp_visit_seen": YES_NO[seen],
+                # Seen alone, bedroom seen: not asked when the child was not seen.
+                "cppv_cp_visit_seen_alone": YES_NO[rng.random() < 0.6] if seen else "",
+                "cppv_cp_visit_bedroom": YES_NO[rng.random() < 0.5] if seen else "",
             },
         )
         day += ctx.between(7, 14)
@@ -139,9 +170,9 @@ def cin_plan(ctx: Context, child: Child, referral_id: str, start: int, team: str
                 "cinv_cin_visit_id": ctx.new_id("NV"),
                 "cinv_person_id": child.person_id,
                 "cinv_cin_visit_date": iso(day),
-                "cinv_cin_visit_seen": YN[seen],
-                "cinv_cin_visit_seen_alone": YN[seen and ctx.rng.random() < 0.5],
-                "cinv_cin_visit_bedroom": YN[seen and ctx.rng.random() < 0.3],
+                "cinv_cin_visit_seen": YES_NO[seen],
+                "cinv_cin_visit_seen_alone": YES_NO[ctx.rng.random() < 0.5] if seen else "",
+                "cinv_cin_visit_bedroom": YES_NO[ctx.rng.random() < 0.3] if seen else "",
             },
         )
         day += ctx.between(20, 42)

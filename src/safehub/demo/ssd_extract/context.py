@@ -141,7 +141,8 @@ def write_workforce(ctx: Context, children: int) -> None:
                     "prof_social_worker_registration_no": f"SW{rng.randint(10000, 199999)}",
                     "prof_professional_job_title": title,
                     "prof_professional_caseload": rng.randint(8, 22),
-                    "prof_professional_department": team_id,
+                    # SSD: the department's name ("e.g. 'Youth Support Team West'"), not its id.
+                    "prof_professional_department": name,
                     "prof_full_time_equivalency": rng.choice((1.0, 1.0, 1.0, 0.8, 0.6)),
                     "prof_agency_worker_flag": "Y" if rng.random() < 0.15 else "N",
                 },

@@ -3,8 +3,10 @@ immigration status, and the baby of a looked-after girl who is a mother (ssd_mot
 
 from datetime import date
 
+from safehub.people.identifiers import make_upn
+
 from ..population.corruption import typo
-from ..population.identifiers import NhsNumberSource, UpnSource
+from ..population.identifiers import NhsNumberSource
 from .calendar import birthday, iso
 from .codes import DISABILITY, ETHNICITY, UASC_ETHNICITY, UASC_NATIONALITY
 from .context import Child, Context
@@ -15,19 +17,39 @@ AGE_WEIGHTS = (11, 6, 6, 6, 6, 6, 6, 6, 5, 5, 5, 5, 6, 6, 6, 6, 4, 3)
 AGES = tuple(range(18))
 
 
+class CouncilUpns:
+    """Unique synthetic UPNs under one real LA number (CIN rule 1530 checks characters 2-4 against
+    the DfE's list of authorities, so the demo population's 980-989 would fail it): the council's
+    old code (SAFEHUB_LA_OLD_CODE) or 852. Serials come from a counter, so never anyone's."""
+
+    def __init__(self) -> None:
+        from django.conf import settings
+
+        code = str(getattr(settings, "SAFEHUB_LA_OLD_CODE", "") or "")
+        self._la = int(code) if code.isdigit() and len(code) == 3 else 852
+        self._count = 0
+
+    def next(self, *, year: int) -> str:
+        serial, establishment = divmod(self._count, 9000)
+        self._count += 1
+        return make_upn(
+            la_code=self._la, establishment=1000 + establishment, year=year % 100, serial=serial % 1000
+        )
+
+
 class People:
     def __init__(self, ctx: Context, seed: int) -> None:
         self.ctx = ctx
         # NHS numbers from the never-issued synthetic range, apart from the population benchmark's.
         self.nhs = NhsNumberSource(seed=seed, start=9_900_000_000, end=9_999_999_999)
-        self.upn = UpnSource()
+        self.upn = CouncilUpns()
         self.family_id = ""
         self.family_left = 0
         self.family_surname = ""
         self.family_postcode = ""
         self.family_street = self.family_town = ""
         self.family_house = 0
-        self.dirty: list[tuple[Child, str, str]] = []
+        self.dirty: list[tuple[Child, str, str, str]] = []
 
     def child(self, first_contact: int, *, uasc: bool) -> tuple[Child, str, str]:
         """Make and write a child whose first contact is on `first_contact`."""
@@ -99,8 +121,13 @@ class People:
                     },
                 )
         if ctx.dirty_rate and rng.random() < ctx.dirty_rate:
-            self.dirty.append((child, forename, self.family_surname))
+            self.dirty.append((child, forename, self.family_surname, self._address_json()))
         return child, forename, self.family_surname
+
+    def _address_json(self) -> str:
+        return as_json(
+            {"HOUSE": str(self.family_house), "STREET": self.family_street, "TOWN": self.family_town}
+        )
 
     def _address(self, person_id: str, since: int) -> None:
         ctx = self.ctx
@@ -108,9 +135,7 @@ class People:
             "ssd_address",
             {
                 "addr_table_id": ctx.new_id("AD"),
-                "addr_address_json": as_json(
-                    {"HOUSE": str(self.family_house), "STREET": self.family_street, "TOWN": self.family_town}
-                ),
+                "addr_address_json": self._address_json(),
                 "addr_person_id": person_id,
                 "addr_address_type": "Primary Address",
                 "addr_address_start_date": iso(since),
@@ -167,7 +192,7 @@ class People:
         a typo in one name, no NHS number, the same date of birth and address, and one contact.
         The importer's matcher should put each pair in the duplicate queue, not make two children."""
         ctx, rng = self.ctx, self.ctx.rng
-        for child, forename, surname in self.dirty:
+        for child, forename, surname, address in self.dirty:
             if rng.random() < 0.5:
                 forename = typo(forename, rng)[0]
             else:
@@ -189,7 +214,7 @@ class People:
                 "ssd_address",
                 {
                     "addr_table_id": ctx.new_id("AD"),
-                    "addr_address_json": as_json({}),
+                    "addr_address_json": address,
                     "addr_person_id": duplicate_id,
                     "addr_address_type": "Primary Address",
                     "addr_address_start_date": iso(child.dob),
@@ -205,7 +230,7 @@ class People:
                     "cont_contact_date": iso(day),
                     "cont_contact_source_code": "8",
                     "cont_contact_source_desc": "Other",
-                    "cont_contact_outcome_json": as_json({"NFA_FLAG": "Y", "ADVICE_FLAG": "Y"}),
+                    "cont_contact_outcome_json": as_json({"ADVICE_FLAG": "Y"}),
                 },
             )
             ctx.stats["duplicates"] += 1

@@ -12,6 +12,7 @@ from .cin_cp import (
     ICPC_TO_PLAN,
     REFERRAL_NFA,
     S47,
+    YES_NO,
     YN,
     _end,
     _length,
@@ -91,7 +92,7 @@ def _assessed(
             "cina_person_id": child.person_id,
             "cina_referral_id": referral_id,
             "cina_assessment_start_date": iso(start),
-            "cina_assessment_child_seen": YN[rng.random() < 0.97],
+            "cina_assessment_child_seen": YES_NO[rng.random() < 0.97],
             "cina_assessment_auth_date": "" if auth_open else iso(auth),
             "cina_assessment_outcome_json": as_json(
                 {
@@ -101,7 +102,8 @@ def _assessed(
                     "CLA_REQUEST_FLAG": YN[care],
                 }
             ),
-            "cina_assessment_outcome_nfa": YN[outcome == "nfa"],
+            # No outcome until the assessment is authorised.
+            "cina_assessment_outcome_nfa": "" if auth_open else YN[outcome == "nfa"],
             "cina_assessment_team": team,
             "cina_assessment_worker_id": ctx.worker(team),
         },
@@ -154,6 +156,8 @@ def _assessed(
         if icpc and done:
             plan = care or rng.random() < ICPC_TO_PLAN
             icpc_id = ctx.new_id("IC")
+            # The conference's plan, when it made one (ssd_initial_cp_conference.icpc_cp_plan_id).
+            plan_id = ctx.new_id("CP") if plan else ""
             ctx.sink.write(
                 "ssd_initial_cp_conference",
                 {
@@ -161,7 +165,7 @@ def _assessed(
                     "icpc_icpc_meeting_id": ctx.new_id("M"),
                     "icpc_s47_enquiry_id": s47_id,
                     "icpc_person_id": child.person_id,
-                    "icpc_cp_plan_id": "",
+                    "icpc_cp_plan_id": plan_id,
                     "icpc_referral_id": referral_id,
                     "icpc_icpc_transfer_in": "N",
                     "icpc_icpc_target_date": iso(add_working_days(s47_start, 15)),
@@ -184,7 +188,7 @@ def _assessed(
                 cp_end = _end(ctx, child, cp_end)  # type: ignore[arg-type]
                 if care and cp_end is None:
                     care_start = None
-                cp_plan(ctx, child, referral_id, icpc_id, icpc_day, cp_end)
+                cp_plan(ctx, child, referral_id, icpc_id, plan_id, icpc_day, cp_end, by_review=not care)
                 ends.append(cp_end)
                 if cp_end is not None and not care and rng.random() < 0.6 and cp_end + 1 < child.age18 - 30:
                     ends.append(cin_plan(ctx, child, referral_id, cp_end + 1, long_team))

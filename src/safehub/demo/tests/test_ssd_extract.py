@@ -92,7 +92,8 @@ def test_every_reference_resolves(tables: dict[str, list[dict[str, str]]]) -> No
     ]  # fmt: skip
     for table, column, kind in checks:
         values = {r[column] for r in tables[table] if r[column]}
-        assert values, (table, column)
+        # Mothers in care are rare (a few in a city of 2,000): their table may be empty at this size.
+        assert values or table == "ssd_mother", (table, column)
         assert values <= ids[kind], (table, column, sorted(values - ids[kind])[:3])
     for table in ("ssd_cla_episodes", "ssd_cin_visits", "ssd_cp_visits", "ssd_missing", "ssd_sdq_scores"):
         column = next(f for f in tables[table][0] if f.endswith("person_id"))
@@ -212,12 +213,14 @@ def test_codes_come_from_the_dfe_lists(tables: dict[str, list[dict[str, str]]]) 
             "3D", "3E", "3F", "4", "5A", "5B", "5C", "5D", "6", "7", "8", "9", "10"},
         ("ssd_cin_episodes", "cine_close_reason"): {f"RC{n}" for n in range(1, 10)} | {""},
         ("ssd_cin_episodes", "cine_cin_primary_need_code"): {f"N{n}" for n in range(1, 9)},
-        ("ssd_cp_plans", "cppl_cp_plan_initial_category"): {"NEG", "PHY", "SAB", "EMO", "MUL"},
+        # The SSD's category_of_abuse list (words, not the census codes).
+        ("ssd_cp_plans", "cppl_cp_plan_initial_category"): {"Neglect", "Physical Abuse", "Sexual Abuse",
+            "Emotional Abuse", "Multiple"},
         ("ssd_legal_status", "lega_legal_status"): {"C1", "C2", "D1", "E1", "V2", "V3", "V4", "L1", "L2", "L3", "J1", "J2", "J3"},
         ("ssd_cla_episodes", "clae_cla_episode_start_reason"): set("SLPTBU"),
         ("ssd_cla_episodes", "clae_cla_episode_ceased_reason"): {"", "X1", "E11", "E12", "E2", "E3", "E4A", "E4B",
             "E13", "E41", "E45", "E46", "E47", "E48", "E5", "E6", "E7", "E9", "E14", "E15", "E16", "E17", "E8"},
-        ("ssd_cla_placement", "clap_cla_placement_type"): {"A3", "A4", "A5", "A6", "K1", "K2", "K3", "P1", "P3",
+        ("ssd_cla_placement", "clap_cla_placement_type"): {"A3", "A4", "A5", "A6", "H5", "K1", "K2", "P1", "P3",
             "R1", "R2", "R3", "R5", "S1", "T0", "T1", "T2", "T3", "T4", "U1", "U2", "U3", "U4", "U5", "U6"},
         ("ssd_cla_placement", "clap_cla_placement_provider"): {f"PR{n}" for n in range(6)},
         ("ssd_cla_placement", "clap_cla_placement_change_reason"): {"", "CARPL", "CLOSE", "ALLEG", "STAND", "APPRR",
@@ -279,7 +282,7 @@ def test_rates_are_english(tables: dict[str, list[dict[str, str]]]) -> None:
     )
     assert 0.80 <= on_time / len(done) <= 0.92
     categories = Counter(p["cppl_cp_plan_initial_category"] for p in tables["ssd_cp_plans"])
-    assert 0.40 <= categories["NEG"] / sum(categories.values()) <= 0.60
+    assert 0.40 <= categories["Neglect"] / sum(categories.values()) <= 0.60
     assert 0.07 <= len(tables["ssd_cp_plans"]) / len(referrals) <= 0.16
     nfa = sum(r["cine_referral_nfa"] == "Y" for r in referrals)
     assert 0.03 <= nfa / len(referrals) <= 0.12

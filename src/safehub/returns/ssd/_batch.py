@@ -13,6 +13,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Q
 
 from safehub.audit.constants import Verb
 from safehub.audit.services import record_event
@@ -62,7 +63,8 @@ def load_batch(table: SsdTable, batch: Sequence[Record], state: Any, progress: I
     known = _prefetch(table, rows)
     rows, refused = _refuse_orphans(table, rows, known)
     problems.extend(refused)
-    changed = [row for row in rows if _changed(table, row, known)]
+    digests = _digests(table, known)
+    changed = [row for row in rows if digests.get(row[table.id_field]) != row_hash(row)]
     unchanged = len(rows) - len(changed)
     try:
         with transaction.atomic():
@@ -196,9 +198,15 @@ def _prefetch(table: SsdTable, rows: list[Row]) -> dict[tuple[str, str], tuple[s
     known: dict[tuple[str, str], tuple[str, UUID, str]] = {}
     for target, ids in wanted.items():
         ordered = sorted(ids)
+        # A row may have become more than one domain row: an adapter records the others under
+        # "<table>#<part>" with the row's own id (e.g. "ssd_permanence#order"); they come too, or a
+        # re-run would create those parts a second time.
+        where = Q(table=target)
+        if target == table.name:
+            where |= Q(table__startswith=f"{table.name}#")
         for start in range(0, len(ordered), _CHUNK):
             for name, source_id, model, object_id, digest in SsdRecord.objects.filter(
-                table=target, source_id__in=ordered[start : start + _CHUNK]
+                where, source_id__in=ordered[start : start + _CHUNK]
             ).values_list("table", "source_id", "model", "object_id", "row_hash"):
                 known[(name, source_id)] = (model, object_id, digest)
     return known
@@ -225,9 +233,20 @@ def _refuse_orphans(
     return keep, problems
 
 
-def _changed(table: SsdTable, row: Row, known: dict[tuple[str, str], tuple[str, UUID, str]]) -> bool:
-    hit = known.get((table.name, row[table.id_field]))
-    return hit is None or hit[2] != row_hash(row)
+def _digests(table: SsdTable, known: dict[tuple[str, str], tuple[str, UUID, str]]) -> dict[str, str]:
+    """Row id -> the hash it was loaded with: under the table's name or, for a row that became only
+    a part (a permanence row that is an order alone), under "<table>#<part>"."""
+    parts = f"{table.name}#"
+    digests: dict[str, str] = {}
+    for (name, source_id), (_model, _object_id, digest) in known.items():
+        if name == table.name or (name.startswith(parts) and source_id not in digests):
+            digests[source_id] = digest
+    return digests
+
+
+def remember(ctx: LoadContext, run: ImportRun) -> None:
+    """Save the mappings an adapter recorded (also after its `finish`)."""
+    _remember(ctx, run)
 
 
 def _remember(ctx: LoadContext, run: ImportRun) -> None:

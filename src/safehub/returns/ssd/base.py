@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, ClassVar, Protocol
+from typing import Any, Protocol
 from uuid import UUID
 
 Row = dict[str, str]
@@ -133,13 +133,29 @@ class ExportContext:
 
 
 class SsdTable(Protocol):
-    name: ClassVar[str]  # "ssd_cin_episodes"
-    id_field: ClassVar[str]  # "cine_referral_id"
-    fields: ClassVar[tuple[str, ...]]  # the SSD header, in ssd_fields.csv order
-    # SSD tables whose ids this table's rows refer to: the runner loads those first and prefetches.
-    depends_on: ClassVar[tuple[str, ...]]
-    # Column -> SSD table its value is an id of (e.g. {"cine_person_id": "ssd_person"}).
-    references: ClassVar[dict[str, str]]
+    # Read-only members (properties), so an adapter may declare them as class attributes, with or
+    # without ClassVar, and with tuples of a fixed length (read-only members are covariant).
+    @property
+    def name(self) -> str:  # "ssd_cin_episodes"
+        ...
+
+    @property
+    def id_field(self) -> str:  # "cine_referral_id"
+        ...
+
+    @property
+    def fields(self) -> tuple[str, ...]:  # the SSD header, in ssd_fields.csv order
+        ...
+
+    @property
+    def depends_on(self) -> tuple[str, ...]:
+        """SSD tables whose ids this table's rows refer to: the runner loads those first."""
+        ...
+
+    @property
+    def references(self) -> Mapping[str, str]:
+        """Column -> SSD table its value is an id of (e.g. {"cine_person_id": "ssd_person"})."""
+        ...
 
     def load(self, rows: Sequence[Row], ctx: LoadContext) -> list[Problem]:
         """Load what can be loaded; return one Problem per refused row (or refused field)."""

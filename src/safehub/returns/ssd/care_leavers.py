@@ -26,6 +26,14 @@ from .tables import register
 
 CONTACT = "ssd_care_leavers#contact"
 REVIEW = "ssd_care_leavers#review"
+# Export words: as SSD extracts (and the Annex A lists) write them, each read back by the import.
+ELIGIBILITY_WORDS = {
+    "eligible": "Eligible",
+    "relevant": "Relevant",
+    "former_relevant": "Former relevant",
+    "qualifying": "Qualifying",
+}
+SUITABILITY_WORDS = {"1": "Suitable", "2": "Unsuitable"}
 SUITABLE = {"1": "1", "y": "1", "yes": "1", "suitable": "1", "2": "2", "n": "2", "no": "2", "unsuitable": "2"}
 
 
@@ -77,6 +85,12 @@ class CareLeaversTable(_Base):
         "clea_care_leaver_allocated_team", "clea_care_leaver_worker_id",
     )  # fmt: skip
     references = {"clea_person_id": "ssd_person"}
+    # Who the adviser, team and worker are belongs to allocations (ssd_involvements), not here.
+    not_kept = (
+        "clea_care_leaver_personal_advisor",
+        "clea_care_leaver_allocated_team",
+        "clea_care_leaver_worker_id",
+    )
 
     def load(self, rows: Sequence[Row], ctx: LoadContext) -> list[Problem]:
         people = resolve(ctx, "ssd_person", (r.get("clea_person_id", "").strip() for r in rows))
@@ -205,14 +219,16 @@ class CareLeaversTable(_Base):
             yield dict.fromkeys(self.fields, "") | {
                 "clea_table_id": ctx.ssd_id(self.name, leaver.pk, "CL"),
                 "clea_person_id": people[leaver.person_id],
-                "clea_care_leaver_eligibility": leaver.category,
+                "clea_care_leaver_eligibility": ELIGIBILITY_WORDS.get(leaver.category, leaver.category),
                 "clea_care_leaver_in_touch": contact.in_touch if contact else "",
                 "clea_care_leaver_latest_contact": iso(contact.contact_on) if contact else "",
                 "clea_care_leaver_accommodation": accom,
-                "clea_care_leaver_accom_suitable": accom[1:] if len(accom) == 2 else "",
+                "clea_care_leaver_accom_suitable": SUITABILITY_WORDS.get(accom[1:], "")
+                if len(accom) == 2
+                else "",
                 "clea_care_leaver_activity": contact.activity if contact else "",
                 "clea_pathway_plan_review_date": iso(latest_review.get(leaver.pk)),
             }
 
 
-register(CareLeaversTable())  # type: ignore[arg-type]
+register(CareLeaversTable())

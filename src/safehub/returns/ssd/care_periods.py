@@ -8,6 +8,7 @@ the extract's: a period whose episodes differ, or whose chain breaks, is refused
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,6 +32,7 @@ from safehub.looked_after.constants import (
 )
 from safehub.looked_after.models import LegalStatus, LookedAfterPeriod, Placement
 
+from ..models import SsdRecord
 from .base import ExportContext, LoadContext, Problem, Row, RowRefused, parse_date, row_hash
 from .care_common import (
     CLA_TABLE,
@@ -147,6 +149,8 @@ class EpisodesTable:
     )  # fmt: skip
     depends_on: ClassVar[tuple[str, ...]] = ("ssd_person",)
     references: ClassVar[dict[str, str]] = {"clae_person_id": "ssd_person"}
+    # The referral a period began from and the IRO's last contact have no place on a period yet.
+    not_kept: ClassVar[tuple[str, ...]] = ("clae_referral_id", "clae_cla_last_iro_contact_date")
 
     def load(self, rows: Sequence[Row], ctx: LoadContext) -> list[Problem]:
         run = state(ctx)
@@ -270,12 +274,16 @@ class EpisodesTable:
         periods = list(LookedAfterPeriod.objects.order_by("person_id", "started_on", "pk"))
         statuses, placements = _children([p.pk for p in periods])
         people = person_refs(ctx, (p.person_id for p in periods))
+        imported = _imported_episode_ids()
         for period in periods:
             cla = cla_ref(ctx, period.pk)
             derived = derive_episodes(period, statuses.get(period.pk, []), placements.get(period.pk, []))
-            for index, ep in enumerate(derived, start=1):
+            given = imported.get(period.pk, [])
+            if len(given) != len(derived):  # made or changed in Safehub: ids from the period's
+                given = [f"{cla}-{index}" for index in range(1, len(derived) + 1)]
+            for episode_id, ep in zip(given, derived, strict=True):
                 yield {
-                    "clae_cla_episode_id": f"{cla}-{index}",  # stable: the period's id and the episode's place
+                    "clae_cla_episode_id": episode_id,
                     "clae_person_id": people[period.person_id],
                     "clae_cla_episode_start_date": iso(ep.decom),
                     "clae_cla_episode_start_reason": ep.rne,
@@ -290,6 +298,28 @@ class EpisodesTable:
                     "clae_entered_care_date": iso(period.started_on),
                     "clae_cla_last_iro_contact_date": "",
                 }
+
+
+def _imported_episode_ids() -> dict[UUID, list[str]]:
+    """Period -> the SSD ids of the episodes it was loaded from, in the order of the ids.
+
+    Episodes are not rows in Safehub (they are derived from legal statuses and placements), so an
+    imported period keeps only its episodes' ids. Extracts number episodes in time order, so while
+    a period still derives as many episodes as it was loaded from, the n-th id goes to the n-th
+    episode and a round trip gives the ids back; once it derives a different number, the export
+    numbers them from the period's id instead.
+    """
+    found: dict[UUID, list[str]] = {}
+    for source_id, object_id in SsdRecord.objects.filter(table=EPISODES).values_list(
+        "source_id", "object_id"
+    ):
+        found.setdefault(object_id, []).append(source_id)
+    return {period: sorted(ids, key=_natural) for period, ids in found.items()}
+
+
+def _natural(text: str) -> tuple[Any, ...]:
+    """ "EP9" before "EP10": runs of digits compare as numbers."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
 
 
 def _children(period_ids: list[UUID]) -> tuple[dict[UUID, list[LegalStatus]], dict[UUID, list[Placement]]]:
@@ -476,5 +506,5 @@ class PlacementTable(SimpleTable):
 
 
 register(EpisodesTable())
-register(LegalStatusTable())  # type: ignore[arg-type]  # ClassVar tuples are narrower than the Protocol's
-register(PlacementTable())  # type: ignore[arg-type]
+register(LegalStatusTable())
+register(PlacementTable())

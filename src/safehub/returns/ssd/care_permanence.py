@@ -102,6 +102,20 @@ class PermanenceTable(_Base):
         "perm_adopter_sex", "perm_adopter_legal_status", "perm_number_of_adopters",
     )  # fmt: skip
     references = {"perm_person_id": "ssd_person", "perm_cla_id": CLA_TABLE}
+    # The placement order and placement dates, siblings and the adoption worker have no place on
+    # an adoption decision yet (the 903 does not ask for them).
+    not_kept = (
+        "perm_placement_order_date",
+        "perm_placed_for_adoption_date",
+        "perm_part_of_sibling_group",
+        "perm_adoption_worker_id",
+        "perm_ffa_cp_decision_date",
+        "perm_placed_ffa_cp_date",
+        "perm_placed_foster_carer_date",
+        "perm_placement_provider_urn",
+        "perm_siblings_placed_apart",
+        "perm_siblings_placed_together",
+    )
 
     def load(self, rows: Sequence[Row], ctx: LoadContext) -> list[Problem]:
         people = resolve(ctx, "ssd_person", (r.get("perm_person_id", "").strip() for r in rows))
@@ -326,5 +340,5 @@ class PreviousPermanenceTable(_Base):
             }
 
 
-register(PermanenceTable())  # type: ignore[arg-type]
-register(PreviousPermanenceTable())  # type: ignore[arg-type]
+register(PermanenceTable())
+register(PreviousPermanenceTable())

@@ -60,6 +60,8 @@ class ReviewsTable(SimpleTable):
     references = {"clar_cla_id": "ssd_cla"}
     model = LookedAfterReview
     cla_field = "clar_cla_id"
+    # A review is kept by the date it was held; the date it was due follows from the one before.
+    not_kept = ("clar_cla_review_due_date",)
     touches_clocks = True
 
     def prepare(self, batch: Batch, ctx: LoadContext) -> None:
@@ -165,6 +167,11 @@ HEALTH_KINDS = {k.value: k.value for k in HealthCheckKind} | {
     "rha": "review", "health assessment": "review", "dental": "dental", "dental check": "dental",
     "development check": "development", "immunisation": "immunisations",
 }  # fmt: skip
+# HealthCheckKind -> the words SSD extracts use (each read back by HEALTH_KINDS), so a round trip holds.
+HEALTH_WORDS = {
+    "initial": "Initial Health Assessment", "review": "Health Assessment", "dental": "Dental Check",
+    "development": "Development Check", "immunisations": "Immunisation",
+}  # fmt: skip
 DONE = {"", "completed", "complete", "done", "y", "yes", "1"}
 
 
@@ -208,7 +215,7 @@ class HealthTable(SimpleTable):
         return {
             "clah_health_check_id": ctx.ssd_id(self.name, obj.pk, "HC"),
             "clah_person_id": people[obj.period.person_id],
-            "clah_health_check_type": obj.kind,
+            "clah_health_check_type": HEALTH_WORDS.get(obj.kind, obj.kind),
             "clah_health_check_date": iso(obj.done_on),
             "clah_health_check_status": "Completed",
         }
@@ -485,4 +492,4 @@ for _table in (
     ReviewsTable, VisitsTable, HealthTable, ImmunisationsTable, SubstanceMisuseTable, ConvictionsTable,
     SdqTable, MissingTable, ImmigrationTable,
 ):  # fmt: skip
-    register(_table())  # type: ignore[arg-type]  # ClassVar tuples are narrower than the Protocol's
+    register(_table())

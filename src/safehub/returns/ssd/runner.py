@@ -192,12 +192,31 @@ def _import_table(table: SsdTable, path: Path, state: _State, batch_size: int) -
         finish = finish_of(table)
         with transaction.atomic():
             if finish is not None:
-                problems = finish(_batch.context(run, state))
+                ctx = _batch.context(run, state)
+                problems = finish(ctx)
+                # A finish takes refused rows' mappings out of the table itself (care_reconcile);
+                # what it recorded is saved like a batch's.
+                _batch.remember(ctx, run)
                 ImportRejection.objects.bulk_create(_batch.rejection(run, p) for p in problems)
+                _count_finish_refusals(run, progress, problems)
             if not header.missing:  # rows refused whole say nothing about their other columns
                 _report_not_kept(run, table, path, header.columns, progress)
             progress.finished = True
             progress.save(update_fields=["finished"])
+
+
+def _count_finish_refusals(run: ImportRun, progress: ImportRunTable, problems: list[Problem]) -> None:
+    """Rows a finish refused were counted as loaded by their batch: they move to refused."""
+    rows = {(problem.table, problem.row_id) for problem in problems if problem.row_id}
+    if not rows:
+        return
+    run.rows_loaded = max(0, run.rows_loaded - len(rows))
+    run.rows_rejected += len(rows)
+    run.save(update_fields=["rows_loaded", "rows_rejected", "updated_at"])
+    own = sum(1 for table, _ in rows if table == progress.table)
+    progress.loaded = max(0, progress.loaded - own)
+    progress.rejected += own
+    progress.save(update_fields=["loaded", "rejected"])
 
 
 def _batches(records: Iterator[Record], skip: int, size: int) -> Iterator[list[Record]]:

@@ -38,9 +38,9 @@ PREVIOUS = [
      "lapp_previous_permanence_option": "P2", "lapp_previous_permanence_la": "E08000035"},
 ]  # fmt: skip
 LEAVERS = [
-    {"clea_table_id": "CL1", "clea_person_id": "P1", "clea_care_leaver_eligibility": "relevant",
+    {"clea_table_id": "CL1", "clea_person_id": "P1", "clea_care_leaver_eligibility": "Relevant",
      "clea_care_leaver_in_touch": "YES", "clea_care_leaver_latest_contact": "2029-05-02",
-     "clea_care_leaver_accommodation": "B1", "clea_care_leaver_accom_suitable": "1",
+     "clea_care_leaver_accommodation": "B1", "clea_care_leaver_accom_suitable": "Suitable",
      "clea_care_leaver_activity": "F2", "clea_pathway_plan_review_date": "2029-03-01",
      "clea_care_leaver_personal_advisor": "", "clea_care_leaver_allocated_team": "", "clea_care_leaver_worker_id": ""},
 ]  # fmt: skip

@@ -75,14 +75,14 @@ CASES: dict[str, tuple[Any, list[dict[str, str]], tuple[str, str]]] = {
             {
                 "clah_health_check_id": "H1",
                 "clah_person_id": "P1",
-                "clah_health_check_type": "dental",
+                "clah_health_check_type": "Dental Check",
                 "clah_health_check_date": "2021-01-05",
                 "clah_health_check_status": "Completed",
             },
             {
                 "clah_health_check_id": "H2",
                 "clah_person_id": "P2",
-                "clah_health_check_type": "initial",
+                "clah_health_check_type": "Initial Health Assessment",
                 "clah_health_check_date": "2023-04-25",
                 "clah_health_check_status": "Completed",
             },
