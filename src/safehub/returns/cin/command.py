@@ -5,6 +5,7 @@ its file, audited as an export of every child in it) and prints how many childre
 Values the DfE lists do not have are left out of the file and listed, one line each.
 """
 
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,18 @@ def add_arguments(parser: CommandParser) -> None:
     )
 
 
+def write_private(path: Path, content: bytes, *, option: str) -> None:
+    """Write `path` readable by its owner alone (0600): it names every child in the return."""
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(handle, "wb") as out:
+            # A file that was already there keeps its old mode through os.open: set it.
+            os.fchmod(out.fileno(), 0o600)
+            out.write(content)
+    except OSError as error:
+        raise CommandError(f"{option} {path}: cannot write it: {error.strerror or error}") from error
+
+
 def handle(command: BaseCommand, options: dict[str, Any]) -> None:
     out: Path = options["out"]
     if out.exists() and out.is_dir():
@@ -60,7 +73,7 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
     except ValueError as error:
         raise CommandError(str(error)) from error
     # Written after the return is kept, so a file on disk always has its record.
-    out.write_bytes(census.xml)
+    write_private(out, census.xml, option="--out")
     command.stdout.write(
         f"{len(census.person_ids):,} children in the CIN census {options['year']} "
         f"({census.period.start:%d/%m/%Y} to {census.period.reference_date:%d/%m/%Y}), "

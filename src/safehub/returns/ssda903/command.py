@@ -1,4 +1,4 @@
-"""`safehub returns ssda903 --year YYYY --out DIR [--as-user EMAIL]`: one CSV per 903 table.
+"""`safehub returns ssda903 --year YYYY --out DIR --as-user EMAIL`: one CSV per 903 table.
 
 The return is kept (ProducedReturn) as well as written, so the year can later be marked submitted
 and feed next year's cross-year rules. Values the DfE lists do not have are left out and listed
@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safehub.platform.errors import PermissionRefused
 
+from ..cin.command import write_private
 from ..command_user import returns_actor
 from .produce import ssda903_produce
 from .tables import TABLE_FOR_FILE
@@ -52,9 +53,16 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
         result = ssda903_produce(actor=actor, year=year)
     except PermissionRefused as exc:
         raise CommandError(str(exc)) from exc
-    out.mkdir(parents=True, exist_ok=True)
+    if not out.exists():
+        try:
+            # Only its owner may list or open the tables (every looked-after child is in them);
+            # created 0700 at once, then set again in case the umask took bits away.
+            out.mkdir(mode=0o700, parents=True)
+            out.chmod(0o700)
+        except OSError as error:
+            raise CommandError(f"--out {out}: cannot create it: {error.strerror or error}") from error
     for name, content in sorted(result.files.items()):
-        (out / name).write_bytes(content)
+        write_private(out / name, content, option="--out")
     seconds = time.monotonic() - started
     write = command.stdout.write
     write(f"SSDA903 {year - 1}-{year % 100:02d}: {len(result.build.person_ids)} children")

@@ -327,3 +327,30 @@ def test_lists_10_and_11_adoption_and_adopters() -> None:
     assert period.person.pk in people
     # Adopters are not children: no child return id is handed out for them.
     assert not ChildReturnId.objects.filter(person=carer.person).exists()
+
+
+def test_text_that_starts_like_a_formula_stays_text() -> None:
+    """Team, worker and household text typed by staff or imported must never run in Excel (R42)."""
+    from safehub.accounts.tests.factories import TeamFactory, UserFactory
+
+    team: Any = TeamFactory(name='=HYPERLINK("http://evil.test","Team")')
+    worker: Any = UserFactory(full_name="=1+2 Worker")
+    referral = ReferralFactory(referral_date=IN_SIX)
+    involvement: Any = referral.involvement
+    involvement.team, involvement.worker = team, worker
+    involvement.save(update_fields=["team", "worker"])
+    adopters = HouseholdFactory(
+        kind=HouseholdKind.ADOPTERS, approved_on=BEFORE_TWELVE, reference="=SUM(A1:A9)"
+    )
+    HouseholdCarerFactory(household=adopters)
+
+    content, _ = build_annex_a(AS_AT)
+
+    book = load_workbook(io.BytesIO(content))
+    cells = [cell for ws in book.worksheets for row in ws.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    looks_like_formula = {cell.value: cell.data_type for cell in cells if str(cell.value).startswith("'=")}
+    assert looks_like_formula["'" + team.name] == "s"
+    assert looks_like_formula["'=1+2 Worker"] == "s"
+    assert looks_like_formula["'=SUM(A1:A9)"] == "s"
+    assert not [cell.value for cell in cells if isinstance(cell.value, str) and cell.value.startswith("=")]

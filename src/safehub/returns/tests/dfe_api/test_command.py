@@ -6,7 +6,7 @@ import urllib.parse
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import time_machine
@@ -74,26 +74,38 @@ def test_dry_run_writes_batches_records_them_and_leaves_the_state_alone(tmp_path
         "--out",
         str(tmp_path / "delta"),
         "--record-state",
+        "--as-user",
+        officer.email,
     )
     assert sum(len(b) for b in _records_in(tmp_path / "delta")) == 5
     assert FeedState.objects.count() == 5
-    call_command("returns", "dfe-api", "--mode", "delta", "--dry-run", "--out", str(tmp_path / "again"))
+    call_command(
+        "returns",
+        "dfe-api",
+        "--mode",
+        "delta",
+        "--dry-run",
+        "--out",
+        str(tmp_path / "again"),
+        "--as-user",
+        officer.email,
+    )
     assert _records_in(tmp_path / "again") == []
 
 
-def test_sending_is_refused_when_off_naming_the_settings() -> None:
+def test_sending_is_refused_when_off_naming_the_settings(officer: Any) -> None:
     child_with_history()
     with pytest.raises(CommandError) as refused:
-        call_command("returns", "dfe-api", "--mode", "snapshot")
+        call_command("returns", "dfe-api", "--mode", "snapshot", "--as-user", officer.email)
     assert "SAFEHUB_DFE_API_SEND=true" in str(refused.value)
     assert "SAFEHUB_DFE_API_ENDPOINT" in str(refused.value)
     assert not FeedBatch.objects.exists()
     assert not AuditEvent.objects.filter(section="dfe_api").exists()
 
 
-def test_a_dry_run_needs_a_directory() -> None:
+def test_a_dry_run_needs_a_directory(officer: Any) -> None:
     with pytest.raises(CommandError, match="--out"):
-        call_command("returns", "dfe-api", "--mode", "delta", "--dry-run")
+        call_command("returns", "dfe-api", "--mode", "delta", "--dry-run", "--as-user", officer.email)
 
 
 class _DfE(BaseHTTPRequestHandler):
@@ -101,12 +113,29 @@ class _DfE(BaseHTTPRequestHandler):
 
     seen: list[dict[str, Any]]
     plan: list[int]  # statuses to answer the children POSTs with, in order; then 200
+    redirect: set[str]  # paths answered with 302 to /elsewhere on this server
+
+    def do_GET(self) -> None:
+        self.seen.append({"kind": "followed", "path": self.path, "auth": self.headers["Authorization"]})
+        self._answer(200, [])
 
     def log_message(self, *args: Any) -> None:  # keep test output clean
         pass
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
+        if self.path == "/elsewhere":
+            self.do_GET()
+            return
+        if self.path.split("?")[0] in self.redirect:
+            self.seen.append({"kind": "redirected", "path": self.path})
+            self.send_response(302)
+            self.send_header(
+                "Location", f"http://127.0.0.1:{cast(Any, self.server).server_address[1]}/elsewhere"
+            )
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if self.path == "/oauth/token":
             form = urllib.parse.parse_qs(body.decode())
             self.seen.append({"kind": "token", "form": form, "type": self.headers["Content-Type"]})
@@ -145,7 +174,7 @@ class _DfE(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def dfe() -> Iterator[tuple[str, type[_DfE]]]:
-    handler = type("Handler", (_DfE,), {"seen": [], "plan": []})
+    handler = type("Handler", (_DfE,), {"seen": [], "plan": [], "redirect": set()})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -214,12 +243,12 @@ def test_sending_gets_a_token_retries_and_keeps_state_for_accepted_records(
     assert {e.actor_id for e in shares} == {officer.pk}
 
 
-def test_a_refused_batch_is_recorded_and_keeps_no_state(dfe: tuple[str, type[_DfE]]) -> None:
+def test_a_refused_batch_is_recorded_and_keeps_no_state(dfe: tuple[str, type[_DfE]], officer: Any) -> None:
     base, handler = dfe
     handler.plan = [400]
     child_with_history()
     with override_settings(SAFEHUB_DFE_API=_config(base)), pytest.raises(CommandError) as stopped:
-        call_command("returns", "dfe-api", "--mode", "snapshot")
+        call_command("returns", "dfe-api", "--mode", "snapshot", "--as-user", officer.email)
     assert "HTTP 400" in str(stopped.value)
     assert "synthetic" not in str(stopped.value)  # no secrets or payload in the message
     [batch] = FeedBatch.objects.all()
@@ -228,11 +257,43 @@ def test_a_refused_batch_is_recorded_and_keeps_no_state(dfe: tuple[str, type[_Df
     assert AuditEvent.objects.get(section="dfe_api").outcome == "failure"
 
 
-def test_throttling_gives_up_after_the_bounded_retries(dfe: tuple[str, type[_DfE]]) -> None:
+def test_throttling_gives_up_after_the_bounded_retries(dfe: tuple[str, type[_DfE]], officer: Any) -> None:
     base, handler = dfe
     handler.plan = [429] * 10
     child_with_history()
     with override_settings(SAFEHUB_DFE_API=_config(base)), pytest.raises(CommandError, match="HTTP 429"):
-        call_command("returns", "dfe-api", "--mode", "snapshot")
+        call_command("returns", "dfe-api", "--mode", "snapshot", "--as-user", officer.email)
     assert sum(1 for s in handler.seen if s["kind"] == "children") == 4
     assert FeedBatch.objects.get().status == FeedBatchStatus.REFUSED
+
+
+def test_a_plain_http_endpoint_is_refused_before_anything_is_sent(officer: Any) -> None:
+    child_with_history()
+    config = _config("http://example.org")
+    with override_settings(SAFEHUB_DFE_API=config), pytest.raises(CommandError) as stopped:
+        call_command("returns", "dfe-api", "--mode", "snapshot", "--as-user", officer.email)
+    assert "SAFEHUB_DFE_API_TOKEN_ENDPOINT must be an https:// address" in str(stopped.value)
+    assert "synthetic" not in str(stopped.value)
+    assert FeedBatch.objects.get().status == FeedBatchStatus.FAILED
+    assert not FeedState.objects.exists()
+
+
+@pytest.mark.parametrize("redirected", ["/oauth/token", "/api/children_social_care_data/E06000045/children"])
+def test_a_redirect_is_not_followed_and_the_send_fails(
+    dfe: tuple[str, type[_DfE]], officer: Any, redirected: str
+) -> None:
+    base, handler = dfe
+    handler.redirect = {redirected}
+    child_with_history()
+    with (
+        override_settings(SAFEHUB_DFE_API=_config(base), SAFEHUB_LA_CODE="E06000045"),
+        pytest.raises(CommandError, match="HTTP 302") as stopped,
+    ):
+        call_command("returns", "dfe-api", "--mode", "snapshot", "--as-user", officer.email)
+    assert "synthetic" not in str(stopped.value)
+    assert [s["path"] for s in handler.seen if s["kind"] == "redirected"] == [redirected]
+    # Neither the token nor the records went on to the other address.
+    assert not [s for s in handler.seen if s["kind"] == "followed"]
+    assert FeedBatch.objects.get().status == FeedBatchStatus.REFUSED
+    assert not FeedState.objects.exists()
+    assert AuditEvent.objects.get(section="dfe_api").outcome == "failure"

@@ -1,5 +1,6 @@
 """Producing, keeping and submitting the 903; the previous year read back; the command."""
 
+import stat
 from datetime import date
 from io import StringIO
 from pathlib import Path
@@ -108,6 +109,9 @@ def test_the_command_writes_one_csv_per_table_and_keeps_the_return(tmp_path: Pat
 
     written = sorted(p.name for p in (tmp_path / "903").iterdir())
     assert written == sorted(f"{name.lower()}.csv" for name in HEADERS if name != "DoLo")
+    # Every looked-after child's record: the directory and the files are the owner's alone.
+    assert stat.S_IMODE((tmp_path / "903").stat().st_mode) == 0o700
+    assert {stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "903").iterdir()} == {0o600}
     header = (tmp_path / "903" / "episodes.csv").read_text().splitlines()
     assert header[0] == ",".join(HEADERS["Episodes"])
     assert len(header) == 2
@@ -116,6 +120,28 @@ def test_the_command_writes_one_csv_per_table_and_keeps_the_return(tmp_path: Pat
     assert "Episodes" in text
     assert " s." in text
     assert ProducedReturn.objects.filter(kind=ReturnKind.SSDA903, year=2026).count() == 1
+
+
+def test_the_command_writes_into_an_existing_directory_privately(tmp_path: Path) -> None:
+    actor = preparer()
+    (tmp_path / "episodes.csv").write_text("stale")
+    (tmp_path / "episodes.csv").chmod(0o644)
+
+    call_command(
+        "returns",
+        "ssda903",
+        "--year",
+        "2026",
+        "--out",
+        str(tmp_path),
+        "--as-user",
+        actor.email,
+        stdout=StringIO(),
+    )
+
+    episodes = (tmp_path / "episodes.csv").read_text().splitlines()
+    assert episodes == [",".join(HEADERS["Episodes"])]
+    assert stat.S_IMODE((tmp_path / "episodes.csv").stat().st_mode) == 0o600
 
 
 def test_the_command_refuses_a_user_who_may_not_prepare_returns(tmp_path: Path) -> None:

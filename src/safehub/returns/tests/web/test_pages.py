@@ -1,5 +1,6 @@
 """The returns pages: permissions, by rule / by child, fix links, explain form (issue 7, item 7)."""
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from safehub.returns.models import (
     ChildReturnId,
     ImportRejection,
     ImportRun,
+    ProducedReturn,
     QueryExplanation,
     ValidationIssue,
     ValidationRun,
@@ -24,14 +26,14 @@ pytestmark = pytest.mark.django_db
 
 def _run_with_findings(actor: Any) -> tuple[Any, Any, Any]:
     """A stored CIN run with one error and one query for a child, and a return-level query."""
-    person = PersonFactory()
+    person: Any = PersonFactory()
     ChildReturnId.objects.create(person=person, child_id="SH00000042", source=ChildIdSource.IMPORTED)
     produced = produced_return_save(
         actor=actor,
         kind=ReturnKind.CIN,
         year=2026,
         files={"cin.xml": b"<Message/>"},
-        person_ids=[],
+        person_ids=[person.pk],
         seconds=0,
     )
     run = ValidationRun.objects.create(
@@ -148,28 +150,84 @@ def test_team_manager_cannot_act(signed_in: Any, make_user: Any) -> None:
     assert client.post(reverse("returns:produce"), {"kind": "cin", "year": 2026}).status_code == 403
 
 
-def test_download_is_audited_as_export_and_submit_marks(signed_in: Any) -> None:
+def test_download_needs_a_fresh_password_and_is_audited_with_the_children(
+    signed_in: Any, reauthenticate: Any
+) -> None:
     from safehub.audit.models import AuditEvent
 
     client = signed_in(Role.DATA_OFFICER)
-    run, _, _ = _run_with_findings(client.user)
+    run, _, person = _run_with_findings(client.user)
     part = run.produced.parts.get()
-    response = client.get(reverse("returns:download", args=[run.produced_id, part.pk]))
+    url = reverse("returns:download", args=[run.produced_id, part.pk])
+
+    stale = client.get(url)
+    assert stale.status_code == 302
+    assert stale["Location"].startswith(reverse("account_reauthenticate"))
+    assert not AuditEvent.objects.filter(section="download:cin.xml").exists()
+
+    reauthenticate(client)
+    response = client.get(url)
     assert response.status_code == 200
     assert response.content == b"<Message/>"
-    assert AuditEvent.objects.filter(verb="export", section="download:cin.xml").exists()
-    client.post(reverse("returns:submit", args=[run.produced_id]))
+    assert response["Content-Disposition"] == 'attachment; filename="cin.xml"'
+    event = AuditEvent.objects.get(verb="export", section="download:cin.xml")
+    assert event.actor == client.user
+    assert event.detail["result_ids"] == [str(person.pk)]
+
+
+def test_submit_marks_once_and_a_second_mark_is_refused(signed_in: Any) -> None:
+    client = signed_in(Role.DATA_OFFICER)
+    run, _, _ = _run_with_findings(client.user)
+    url = reverse("returns:submit", args=[run.produced_id])
+    assert client.post(url).status_code == 302
     run.produced.refresh_from_db()
-    assert run.produced.submitted_at is not None
+    first = run.produced.submitted_at
+    assert first is not None
+    assert run.produced.submitted_by == client.user
+
+    again = client.post(url, follow=True)
+    assert "already marked submitted" in again.content.decode()
+    run.produced.refresh_from_db()
+    assert run.produced.submitted_at == first  # the first mark is kept
+
+
+def test_an_analyst_sees_returns_but_cannot_produce_validate_or_download(
+    signed_in: Any, make_user: Any, reauthenticate: Any
+) -> None:
+    run, _, _ = _run_with_findings(make_user(Role.DATA_OFFICER))
+    part = run.produced.parts.get()
+    client = signed_in(Role.PERFORMANCE_ANALYST)
+    reauthenticate(client)  # a fresh password does not stand in for the function
+    assert client.get(reverse("returns:produced", args=[run.produced_id])).status_code == 200
+    assert (
+        client.post(reverse("returns:produce"), {"kind": "annex_a", "as_at": "2026-06-30"}).status_code == 403
+    )
+    assert client.post(reverse("returns:validate", args=[run.produced_id])).status_code == 403
+    assert client.get(reverse("returns:download", args=[run.produced_id, part.pk])).status_code == 403
+    assert ProducedReturn.objects.count() == 1
+    assert not ValidationRun.objects.exclude(pk=run.pk).exists()
+
+
+def test_a_data_officer_produces_a_return(signed_in: Any) -> None:
+    client = signed_in(Role.DATA_OFFICER)
+    response = client.post(reverse("returns:produce"), {"kind": "annex_a", "as_at": "2026-06-30"})
+    assert response.status_code == 302
+    produced = ProducedReturn.objects.get()
+    assert (produced.kind, produced.as_at, produced.produced_by) == (
+        ReturnKind.ANNEX_A,
+        date(2026, 6, 30),
+        client.user,
+    )
 
 
 def test_produce_form_names_the_missing_field(signed_in: Any) -> None:
-    client = signed_in(Role.PERFORMANCE_ANALYST)
+    client = signed_in(Role.DATA_OFFICER)
     response = client.post(reverse("returns:produce"), {"kind": "annex_a"})
     assert response.status_code == 400
     assert 'href="#id_as_at"' in response.content.decode()
     response = client.post(reverse("returns:produce"), {"kind": "cin", "year": "1990"})
     assert "Collection year must be between" in response.content.decode()
+    assert not ProducedReturn.objects.exists()
 
 
 def test_import_run_rejections_are_listed(signed_in: Any) -> None:
