@@ -76,9 +76,12 @@ demo: migrate validators
 	@echo "Safehub is starting at http://127.0.0.1:8000 (Ctrl+C to stop)."
 	$(SAFEHUB) runserver 127.0.0.1:8000
 
-# The whole suite on SQLite, or on PostgreSQL when DATABASE_URL names one.
+# The whole suite on SQLite, or on PostgreSQL when DATABASE_URL names one, spread over every core
+# (pytest-xdist; each worker its own test database). --dist loadscope keeps a module's tests on one
+# worker, so a module-scoped fixture (the demo city) is built once. PYTEST_ARGS adds to it.
+TEST_WORKERS ?= auto
 test: setup browser scanner validators
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

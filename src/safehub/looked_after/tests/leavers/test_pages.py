@@ -136,13 +136,18 @@ def test_social_worker_may_not_open_change_or_close(signed_in) -> None:
 def test_hidden_young_person_is_not_found(signed_in) -> None:
     """R19: a restricted young person's record and forms are a 404 to an ungranted worker."""
     _worker, manager = staff()
-    record = opened(manager)
+    # A surname no signed-in user or page text can share, so its absence from the list means something.
+    person = young_person(family_name="Quillfeather")
+    in_care(person, date(2023, 6, 1), date(2026, 3, 10))
+    record = opened(manager, person=person)
     restrict(record.person)
     client = signed_in(Role.SOCIAL_WORKER)
     assert client.get(url("leaver", record)).status_code == 404
     assert client.get(url("contact_new", record)).status_code == 404
     assert client.post(url("contact_new", record), {"in_touch": "NO"}).status_code == 404
-    assert escape(record.person.family_name) not in client.get(url("leaver_list")).content.decode()
+    listing = client.get(url("leaver_list")).content.decode()
+    assert "Quillfeather" not in listing
+    assert url("leaver", record) not in listing
     manager_client = signed_in(Role.TEAM_MANAGER)
     assert manager_client.get(url("leaver_close", record)).status_code == 404
     assert manager_client.get(url("leaver_open", record.person)).status_code == 404
