@@ -1,11 +1,18 @@
 """The person's match profile and blocking keys, rebuilt inside every service that changes what they
 are made from (names, birth date, sex, addresses, NHS number, UPNs; merge and unmerge)."""
 
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
 from django.db.models import F
 
 from ..constants import IdentifierKind
 from ..models import Person, PersonAddress, PersonIdentifier, PersonMatchKey, PersonMatchProfile, PersonName
 from ..normalise import ProfileValues, profile_fields, profile_values, stored_keys
+
+# People per refresh chunk: well under SQLite's 32,766 bound parameters in an IN list.
+_REFRESH_CHUNK = 500
 
 
 def person_profile_values(person: Person) -> ProfileValues:
@@ -59,3 +66,68 @@ def person_refresh_match_keys(person: Person) -> None:
         [PersonMatchKey(person=person, kind=kind, value=value) for kind, value in sorted(stored_keys(values))]
     )
     PersonMatchProfile.objects.update_or_create(person=person, defaults=profile_fields(values))
+
+
+def people_refresh_match_keys(person_ids: Sequence[Any]) -> None:
+    """`person_refresh_match_keys` for many people at once: a batch import's touched people.
+
+    Six queries and two writes per chunk instead of five queries per person: the same reads with
+    `person_id IN (...)`, in the same order within each person, so each person's keys and profile
+    are exactly those the one-person refresh would store. Service-internal, like that one.
+    """
+    ids = list(dict.fromkeys(person_ids))
+    for start in range(0, len(ids), _REFRESH_CHUNK):
+        chunk = ids[start : start + _REFRESH_CHUNK]
+        people = Person.objects.filter(pk__in=chunk).only(
+            "given_name", "family_name", "preferred_name", "date_of_birth", "sex", "nhs_number"
+        )
+        names: dict[Any, list[tuple[str, str]]] = defaultdict(list)
+        for person_id, given, family in (
+            PersonName.objects.filter(person_id__in=chunk)
+            .order_by("person_id", "valid_to", F("valid_from").desc(nulls_last=True), "created_at")
+            .values_list("person_id", "given_name", "family_name")
+        ):
+            names[person_id].append((given, family))
+        postcodes: dict[Any, list[str]] = defaultdict(list)
+        for person_id, postcode in (
+            PersonAddress.objects.filter(person_id__in=chunk)
+            .exclude(address__postcode="")
+            .order_by(
+                "person_id", F("valid_to").desc(nulls_first=True), F("valid_from").desc(nulls_last=True)
+            )
+            .values_list("person_id", "address__postcode")
+        ):
+            postcodes[person_id].append(postcode)
+        upns: dict[Any, list[str]] = defaultdict(list)
+        for person_id, upn in (
+            PersonIdentifier.objects.filter(
+                person_id__in=chunk,
+                kind__in=[IdentifierKind.UPN, IdentifierKind.FORMER_UPN],
+                removed_at__isnull=True,
+            )
+            .order_by("person_id", "-kind", "-created_at")
+            .values_list("person_id", "value")
+        ):
+            upns[person_id].append(upn)
+        keys: list[PersonMatchKey] = []
+        profiles: list[PersonMatchProfile] = []
+        for person in people:
+            own = names[person.pk]
+            values = profile_values(
+                given_names=[person.given_name, person.preferred_name, *(given for given, _ in own)],
+                family_names=[person.family_name, *(family for _, family in own)],
+                date_of_birth=person.date_of_birth,
+                sex=person.sex,
+                postcodes=postcodes[person.pk],
+                nhs_number=person.nhs_number,
+                upns=upns[person.pk],
+            )
+            keys.extend(
+                PersonMatchKey(person_id=person.pk, kind=kind, value=value)
+                for kind, value in sorted(stored_keys(values))
+            )
+            profiles.append(PersonMatchProfile(person_id=person.pk, **profile_fields(values)))
+        PersonMatchKey.objects.filter(person_id__in=chunk).delete()
+        PersonMatchKey.objects.bulk_create(keys, batch_size=_REFRESH_CHUNK)
+        PersonMatchProfile.objects.filter(person_id__in=chunk).delete()
+        PersonMatchProfile.objects.bulk_create(profiles, batch_size=_REFRESH_CHUNK)

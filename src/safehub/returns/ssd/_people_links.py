@@ -14,10 +14,11 @@ from django.core.exceptions import ValidationError
 
 from safehub.people import identifiers
 from safehub.people.constants import AddressKind, IdentifierKind, RelationshipKind, Sex
+from safehub.people.imports.links import NewAddress, NewUpn, people_addresses_add, people_upns_add
 from safehub.people.models import Person, PersonAddress, PersonIdentifier, Relationship
-from safehub.people.services import person_address_add, person_identifier_add, person_update, relationship_add
+from safehub.people.services import person_update, relationship_add
 
-from ._people_common import council_agency, each_row, person_of
+from ._people_common import ROW_ERRORS, council_agency, each_row, person_of, row_problems
 from ._people_person import return_ids
 from .base import (
     ExportContext,
@@ -42,6 +43,15 @@ _ADDRESS_TYPES: dict[str, str] = {AddressKind.HOME: "Primary Address", AddressKi
 # or postcode, so they are read and not stored.
 _JSON_KEYS = {"ROOM", "FLOOR", "FLAT", "BUILDING", "HOUSE", "STREET", "LOCALITY", "TOWN", "POSTCODE", "UPRN"}
 _DERIVED_KEYS = {"EASTING", "NORTHING"}
+_LINE_NAMES = ("line_1", "line_2", "line_3", "town", "postcode", "uprn")
+# Where the person index's address errors belong in the SSD row.
+_ADDRESS_FIELDS = {
+    "postcode": "addr_address_postcode",
+    "valid_from": "addr_address_start_date",
+    "valid_to": "addr_address_end_date",
+    "kind": "addr_address_type",
+    **dict.fromkeys(("line_1", "line_2", "line_3", "town", "uprn"), "addr_address_json"),
+}
 
 
 class AddressTable:
@@ -60,9 +70,35 @@ class AddressTable:
     references: ClassVar[dict[str, str]] = {"addr_person_id": "ssd_person"}
 
     def load(self, rows: Sequence[Row], ctx: LoadContext) -> list[Problem]:
-        return each_row(self.name, self.id_field, rows, ctx, self._load_one)
+        """New rows in bulk through the person index's batch service; a row loaded before is moved
+        one at a time (a second run of the same extract changes few)."""
+        problems: list[Problem] = []
+        fresh: list[tuple[Row, NewAddress]] = []
+        moved: list[Row] = []
+        for row in rows:
+            try:
+                item = self._parse(row, ctx)
+            except ROW_ERRORS as error:
+                problems.extend(row_problems(self.name, row.get(self.id_field, ""), error))
+                continue
+            if ctx.known(self.name, row[self.id_field]) is None:
+                fresh.append((row, item))
+            else:
+                moved.append(row)
+        problems.extend(each_row(self.name, self.id_field, moved, ctx, self._move_one))
+        if not fresh:
+            return problems
+        outcomes = people_addresses_add(
+            actor=ctx.actor, items=[item for _, item in fresh], reason=f"import-ssd run {ctx.run.pk}"
+        )
+        for (row, _), outcome in zip(fresh, outcomes, strict=True):
+            if isinstance(outcome, Exception):
+                problems.extend(row_problems(self.name, row[self.id_field], outcome, _ADDRESS_FIELDS))
+            else:
+                ctx.remember(self.name, row[self.id_field], "people.personaddress", outcome, row_hash(row))
+        return problems
 
-    def _load_one(self, row: Row, ctx: LoadContext) -> None:
+    def _parse(self, row: Row, ctx: LoadContext) -> NewAddress:
         lines = _address_lines(row)
         kind_text = (row.get("addr_address_type") or "").strip()
         if kind_text not in _ADDRESS_KINDS:
@@ -77,33 +113,27 @@ class AddressTable:
             raise RowRefused(
                 "addr_address_end_date", "addr_address_end_date is before addr_address_start_date"
             )
-        person = person_of(ctx, row["addr_person_id"], "addr_person_id")
+        person_id = ctx.person(row["addr_person_id"])
+        if person_id is None:
+            raise RowRefused("addr_person_id", f"addr_person_id {row['addr_person_id']} is not in ssd_person")
+        return NewAddress(
+            person_id=person_id, kind=_ADDRESS_KINDS[kind_text], valid_from=start, valid_to=end, **lines
+        )
+
+    def _move_one(self, row: Row, ctx: LoadContext) -> None:
+        item = self._parse(row, ctx)
         known = ctx.known(self.name, row[self.id_field])
-        if known is None:
-            lived = person_address_add(
-                actor=ctx.actor,
-                person=person,
-                kind=_ADDRESS_KINDS[kind_text],
-                valid_from=start,
-                valid_to=end,
-                line_1=lines["line_1"],
-                line_2=lines["line_2"],
-                line_3=lines["line_3"],
-                town=lines["town"],
-                postcode=lines["postcode"],
-                uprn=lines["uprn"],
-            )
-        else:
-            lived = PersonAddress.objects.select_related("address").get(pk=known)
-            _save(lived.address, ctx.actor, **lines)
-            _save(
-                lived,
-                ctx.actor,
-                person=person,
-                kind=_ADDRESS_KINDS[kind_text],
-                valid_from=start,
-                valid_to=end,
-            )
+        assert known is not None  # load() sends only rows loaded before
+        lived = PersonAddress.objects.select_related("address").get(pk=known)
+        _save(lived.address, ctx.actor, **{name: getattr(item, name) for name in _LINE_NAMES})
+        _save(
+            lived,
+            ctx.actor,
+            person=Person.objects.get(pk=item.person_id),
+            kind=item.kind,
+            valid_from=item.valid_from,
+            valid_to=item.valid_to,
+        )
         ctx.remember(self.name, row[self.id_field], "people.personaddress", lived.pk, row_hash(row))
 
     def export(self, ctx: ExportContext) -> Iterator[Row]:
@@ -274,9 +304,45 @@ class LinkedIdentifierTable:
     not_kept: ClassVar[tuple[str, ...]] = ("link_valid_from_date", "link_valid_to_date")
 
     def load(self, rows: Sequence[Row], ctx: LoadContext) -> list[Problem]:
-        return each_row(self.name, self.id_field, rows, ctx, self._load_one)
+        """UPNs in bulk through the person index's batch service; NHS numbers (kept on the person
+        itself) one row at a time."""
+        problems: list[Problem] = []
+        upns: list[tuple[Row, NewUpn]] = []
+        nhs: list[Row] = []
+        council = None
+        for row in rows:
+            try:
+                kind, value, person_id = self._parse(row, ctx)
+                if kind == "NHS Number":
+                    nhs.append(row)
+                    continue
+                upn = identifiers.validate_upn(value)
+            except ValidationError as error:
+                problems.append(
+                    Problem(self.name, row[self.id_field], "link_identifier_value", "; ".join(error.messages))
+                )
+                continue
+            except ROW_ERRORS as error:
+                problems.extend(row_problems(self.name, row.get(self.id_field, ""), error))
+                continue
+            council = council or council_agency(ctx.actor)
+            upns.append((row, NewUpn(person_id=person_id, value=upn, issuing_agency_id=council.pk)))
+        problems.extend(each_row(self.name, self.id_field, nhs, ctx, self._load_nhs))
+        if not upns:
+            return problems
+        outcomes = people_upns_add(
+            actor=ctx.actor, items=[item for _, item in upns], reason=f"import-ssd run {ctx.run.pk}"
+        )
+        for (row, _), outcome in zip(upns, outcomes, strict=True):
+            if isinstance(outcome, Exception):
+                problems.extend(
+                    row_problems(self.name, row[self.id_field], outcome, {"value": "link_identifier_value"})
+                )
+            else:
+                ctx.remember(self.name, row[self.id_field], "people.personidentifier", outcome, row_hash(row))
+        return problems
 
-    def _load_one(self, row: Row, ctx: LoadContext) -> None:
+    def _parse(self, row: Row, ctx: LoadContext) -> tuple[str, str, Any]:
         kind = required(row, "link_identifier_type")
         value = required(row, "link_identifier_value")
         if kind not in _LINK_TYPES:
@@ -286,43 +352,20 @@ class LinkedIdentifierTable:
             )
         parse_date(row, "link_valid_from_date")
         parse_date(row, "link_valid_to_date")
-        person = person_of(ctx, row["link_person_id"], "link_person_id")
-        if kind == "Unique Pupil Number":
-            identifier = self._upn(row, person, value, ctx)
-        elif kind == "NHS Number":
-            identifier = self._nhs(person, value, ctx)
-        else:
+        if kind not in ("Unique Pupil Number", "NHS Number"):
             raise RowRefused(
                 "link_identifier_type",
                 f"Safehub does not record {kind} identifiers yet (only Unique Pupil Number and NHS Number)",
             )
-        ctx.remember(self.name, row[self.id_field], "people.personidentifier", identifier.pk, row_hash(row))
+        person_id = ctx.person(row["link_person_id"])
+        if person_id is None:
+            raise RowRefused("link_person_id", f"link_person_id {row['link_person_id']} is not in ssd_person")
+        return kind, value, person_id
 
-    def _upn(self, row: Row, person: Person, value: str, ctx: LoadContext) -> PersonIdentifier:
-        try:
-            upn = identifiers.validate_upn(value)
-        except ValidationError as error:
-            raise RowRefused("link_identifier_value", "; ".join(error.messages)) from None
-        known = ctx.known(self.name, row[self.id_field])
-        if known is not None:
-            current = PersonIdentifier.objects.get(pk=known)
-            if current.value == upn and current.person_id == person.pk:
-                return current
-        mine = PersonIdentifier.objects.filter(
-            person=person,
-            kind__in=[IdentifierKind.UPN, IdentifierKind.FORMER_UPN],
-            value=upn,
-            removed_at__isnull=True,
-        ).first()
-        if mine is not None:
-            return mine
-        return person_identifier_add(
-            actor=ctx.actor,
-            person=person,
-            kind=IdentifierKind.UPN,
-            value=upn,
-            issuing_agency=council_agency(ctx.actor),
-        )
+    def _load_nhs(self, row: Row, ctx: LoadContext) -> None:
+        _, value, person_id = self._parse(row, ctx)
+        identifier = self._nhs(Person.objects.get(pk=person_id), value, ctx)
+        ctx.remember(self.name, row[self.id_field], "people.personidentifier", identifier.pk, row_hash(row))
 
     def _nhs(self, person: Person, value: str, ctx: LoadContext) -> PersonIdentifier:
         try:
