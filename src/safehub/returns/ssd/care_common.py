@@ -2,8 +2,13 @@
 
 Each care table is a handful of decisions (which period a row belongs to, which fields it sets, how
 it goes back out); the batch mechanics are the same for all: validate every row in Python, collect a
-`Problem` per refused row, create the new rows with one `bulk_create`, update the known ones with
-one `bulk_update`, remember each, and bring the clocks of the open periods touched in step once.
+`Problem` per refused row, create the new rows in bulk, update the known ones in bulk, remember
+each, and bring the clocks of the open periods touched in step once.
+
+Every write to a tracked model goes through `create_with_history`, `update_with_history` or
+`delete_with_history` (R30): a plain `bulk_create`/`bulk_update` skips django-simple-history, and an
+imported placement would then have no history, or a history that starts at its first edit in
+Safehub. As in the casework adapters, the history rows name the importing user and the SSD import.
 """
 
 from __future__ import annotations
@@ -16,7 +21,10 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, router, transaction
+from django.db.models.deletion import Collector
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from safehub.looked_after.clocks import period_clocks_sync
 from safehub.looked_after.models import LookedAfterPeriod
@@ -25,10 +33,82 @@ from safehub.reference_data.selectors import code_list
 from ..identity import child_ids_for
 from ..models import SsdRecord
 from .base import ExportContext, LoadContext, Problem, Row, RowRefused, row_hash
+from .casework_common import HISTORY_REASON
 
 # The period of care (SSD clae_cla_id) is not an SSD table of its own: the episodes name it and
 # placements, reviews, visits and permanence point at it. It is remembered under this name.
 CLA_TABLE = "ssd_cla"
+# Rows per INSERT/UPDATE statement, as the casework adapters use (Django lowers it further where a
+# backend's parameter limit needs it).
+WRITE_BATCH = 500
+
+
+def tracked(model: type[models.Model]) -> bool:
+    """Whether django-simple-history keeps this model's history."""
+    return hasattr(model._meta, "simple_history_manager_attribute")
+
+
+def create_with_history(model: type[models.Model], objs: Sequence[models.Model], actor: Any) -> None:
+    """Insert `objs` in bulk, with their "+" history rows by `actor` for a tracked model."""
+    if not objs:
+        return
+    if tracked(model):
+        bulk_create_with_history(
+            list(objs),
+            model,
+            batch_size=WRITE_BATCH,
+            default_user=actor,
+            default_change_reason=HISTORY_REASON,
+        )
+    else:
+        model._default_manager.bulk_create(objs, batch_size=WRITE_BATCH)
+
+
+def update_with_history(
+    model: type[models.Model], objs: Sequence[models.Model], fields: Iterable[str], actor: Any
+) -> None:
+    """Write `fields` of `objs` in bulk, with their "~" history rows by `actor` for a tracked model.
+
+    `bulk_update` never applies `auto_now`, so `updated_at` is set here: the record and its history
+    row then say when the import changed it, not when it was last saved before."""
+    if not objs:
+        return
+    names = set(fields)
+    if any(f.name == "updated_at" for f in model._meta.concrete_fields):
+        now = timezone.now()
+        for obj in objs:
+            obj.updated_at = now  # type: ignore[attr-defined]
+        names.add("updated_at")
+    if tracked(model):
+        bulk_update_with_history(
+            list(objs),
+            model,
+            sorted(names),
+            batch_size=WRITE_BATCH,
+            default_user=actor,
+            default_change_reason=HISTORY_REASON,
+        )
+    else:
+        model._default_manager.bulk_update(objs, sorted(names), batch_size=WRITE_BATCH)
+
+
+def delete_with_history(objs: Sequence[models.Model], actor: Any) -> None:
+    """Delete `objs` (one model) and what cascades from them; each tracked row gets its "-" history
+    row by `actor`.
+
+    simple-history writes a delete's history row from the `post_delete` signal, taking the user
+    and reason from the instance: the collector gathers every instance it will delete (cascades
+    included) first, so each is marked before the signal fires."""
+    if not objs:
+        return
+    collector = Collector(using=router.db_for_write(type(objs[0])), origin=objs[0])
+    collector.collect(list(objs))
+    for instances in collector.data.values():
+        for obj in instances:
+            obj._history_user = actor  # type: ignore[attr-defined]
+            obj._change_reason = HISTORY_REASON  # type: ignore[attr-defined]
+    with transaction.atomic(using=collector.using, savepoint=False):
+        collector.delete()
 
 
 def label(model: type[models.Model]) -> str:
@@ -265,15 +345,8 @@ class SimpleTable:
             else:
                 creates.append(target)
             done.append((rid, target, digest))
-        if creates:
-            self.model._default_manager.bulk_create(creates)
-        if updates:
-            names = [
-                f.name
-                for f in self.model._meta.concrete_fields
-                if not f.primary_key and f.name != "created_at"
-            ]
-            self.model._default_manager.bulk_update(updates, names)
+        create_with_history(self.model, creates, ctx.actor)
+        update_with_history(self.model, updates, editable_fields(self.model), ctx.actor)
         for rid, target, digest in done:
             ctx.remember(self.name, rid, label(self.model), target.pk, digest)
         self.after(done, ctx)
@@ -312,6 +385,11 @@ def field_check(obj: models.Model) -> None:
     except ValidationError as exc:
         name, texts = next(iter(exc.message_dict.items()))
         raise RowRefused(name, f"{name}: {' '.join(texts)}") from None
+
+
+def editable_fields(model: type[models.Model]) -> list[str]:
+    """Every column an update may rewrite: all but the primary key and when the row was made."""
+    return [f.name for f in model._meta.concrete_fields if not f.primary_key and f.name != "created_at"]
 
 
 def row_id(row: Row, name: str) -> str:

@@ -20,7 +20,19 @@ from safehub.looked_after.models import CareLeaver, CareLeaverContact, PathwayPl
 from safehub.people.models import Person
 
 from .base import ExportContext, LoadContext, Problem, Row, RowRefused, parse_date, row_hash
-from .care_common import check_code, codes, iso, label, periods_by_person, person_of, person_refs, resolve
+from .care_common import (
+    check_code,
+    codes,
+    create_with_history,
+    editable_fields,
+    iso,
+    label,
+    periods_by_person,
+    person_of,
+    person_refs,
+    resolve,
+    update_with_history,
+)
 from .care_permanence import LEAVER_KINDS, _Base, sources
 from .tables import register
 
@@ -165,15 +177,17 @@ class CareLeaversTable(_Base):
                 contact = contacts.get(ctx.known(CONTACT, rid)) or CareLeaverContact(recorded_by=ctx.actor)  # type: ignore[arg-type]
                 contact.care_leaver, contact.contact_on, contact.in_touch = leaver, contact_on, in_touch
                 contact.activity, contact.accommodation, contact.updated_by = activity, accom, ctx.actor
+                contact.version += 0 if contact._state.adding else 1
                 made.append((CONTACT, rid, contact, digest))
             if reviewed_on is not None:
                 review = reviews.get(ctx.known(REVIEW, rid)) or PathwayPlanReview(recorded_by=ctx.actor)  # type: ignore[arg-type]
                 review.care_leaver, review.reviewed_on, review.updated_by = leaver, reviewed_on, ctx.actor
+                review.version += 0 if review._state.adding else 1
                 made.append((REVIEW, rid, review, digest))
 
         problems = self.run_rows(rows, ctx, each)
         new_leavers = [o for t, _r, o, _d in made if t == self.name and o._state.adding]
-        Involvement.objects.bulk_create([o.involvement for o in new_leavers])
+        create_with_history(Involvement, [o.involvement for o in new_leavers], ctx.actor)
         for o in new_leavers:
             o.involvement_id = o.involvement.pk
         for model in (CareLeaver, CareLeaverContact, PathwayPlanReview):
@@ -182,11 +196,9 @@ class CareLeaversTable(_Base):
                 if isinstance(o, (CareLeaverContact, PathwayPlanReview)):
                     o.care_leaver_id = o.care_leaver.pk
             fresh = [o for o in objs if o._state.adding]
-            model.objects.bulk_create(fresh)  # type: ignore[attr-defined,arg-type]
-            old = [o for o in objs if o not in fresh]
-            if old:
-                names = [f.name for f in model._meta.concrete_fields if f.name not in {"id", "created_at"}]
-                model.objects.bulk_update(old, names)  # type: ignore[attr-defined,arg-type]
+            old = [o for o in objs if not o._state.adding]
+            create_with_history(model, fresh, ctx.actor)
+            update_with_history(model, old, editable_fields(model), ctx.actor)
         for table, rid, obj, digest in made:
             ctx.remember(table, rid, label(type(obj)), obj.pk, digest)
         return problems

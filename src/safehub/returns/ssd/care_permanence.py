@@ -30,6 +30,8 @@ from .care_common import (
     check_code,
     cla_ref,
     codes,
+    create_with_history,
+    editable_fields,
     field_check,
     flag,
     iso,
@@ -40,6 +42,7 @@ from .care_common import (
     person_refs,
     required_text,
     resolve,
+    update_with_history,
     within,
 )
 from .tables import register
@@ -227,17 +230,10 @@ class PermanenceTable(_Base):
                 done.append((ORDER if what == "o" else self.name, rid, obj, row_hash(row)))
 
         problems = self.run_rows(rows, ctx, each)
-        AdoptionDecision.objects.bulk_create(out["dc"])
-        PermanenceOrder.objects.bulk_create(out["oc"])
-        skip = {"id", "created_at"}
-        if out["du"]:
-            AdoptionDecision.objects.bulk_update(
-                out["du"], [f.name for f in AdoptionDecision._meta.concrete_fields if f.name not in skip]
-            )
-        if out["ou"]:
-            PermanenceOrder.objects.bulk_update(
-                out["ou"], [f.name for f in PermanenceOrder._meta.concrete_fields if f.name not in skip]
-            )
+        create_with_history(AdoptionDecision, out["dc"], ctx.actor)
+        create_with_history(PermanenceOrder, out["oc"], ctx.actor)
+        update_with_history(AdoptionDecision, out["du"], editable_fields(AdoptionDecision), ctx.actor)
+        update_with_history(PermanenceOrder, out["ou"], editable_fields(PermanenceOrder), ctx.actor)
         for table, rid, obj, digest in done:
             ctx.remember(table, rid, label(type(obj)), obj.pk, digest)
         return problems
@@ -314,13 +310,24 @@ class PreviousPermanenceTable(_Base):
                 day,
                 la,
             )
+            if period.pk not in changed:  # one new version per import, however many rows name it
+                period.version += 1
+                period.updated_by = ctx.actor
             changed[period.pk] = period
             done.append((rid, period, row_hash(row)))
 
         problems = self.run_rows(rows, ctx, each)
-        LookedAfterPeriod.objects.bulk_update(
+        update_with_history(
+            LookedAfterPeriod,
             list(changed.values()),
-            ["previous_permanence", "previous_permanence_on", "previous_permanence_la"],
+            [
+                "previous_permanence",
+                "previous_permanence_on",
+                "previous_permanence_la",
+                "version",
+                "updated_by",
+            ],
+            ctx.actor,
         )
         for rid, period, digest in done:
             ctx.remember(self.name, rid, label(LookedAfterPeriod), period.pk, digest)

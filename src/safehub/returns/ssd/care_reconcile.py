@@ -18,8 +18,8 @@ from safehub.looked_after.models import LegalStatus, LookedAfterPeriod, Placemen
 
 from ..models import SsdRecord
 from .base import LoadContext, Problem
-from .care_common import CLA_TABLE, label, resolve, sync_open_clocks
-from .care_periods import EPISODES, Expected, RunState
+from .care_common import CLA_TABLE, delete_with_history, label, resolve, sync_open_clocks
+from .care_episodes import EPISODES, Expected, RunState
 
 PERIOD_TABLES = (EPISODES, "ssd_legal_status", "ssd_cla_placement", CLA_TABLE)
 
@@ -139,11 +139,13 @@ def _refuse_whole(
         for key in [k for k in ctx._known if k in rows]:
             del ctx._known[key]
         ctx._new[:] = [n for n in ctx._new if (n[0], n[1]) not in rows]
-        Placement.objects.filter(pk__in=placement_ids).delete()
-        LegalStatus.objects.filter(pk__in=status_ids).delete()
+        # Each delete leaves a "-" history row by the importer: the "+" rows the batches wrote stay,
+        # so the history shows the period came in and was taken back out, and by whom.
+        delete_with_history(list(Placement.objects.filter(pk__in=placement_ids)), ctx.actor)
+        delete_with_history(list(LegalStatus.objects.filter(pk__in=status_ids)), ctx.actor)
         involvement_id = period.involvement_id
-        period.delete()
-        Involvement.objects.filter(pk=involvement_id).delete()
+        delete_with_history([period], ctx.actor)
+        delete_with_history(list(Involvement.objects.filter(pk=involvement_id)), ctx.actor)
     return problems
 
 

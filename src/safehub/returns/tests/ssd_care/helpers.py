@@ -4,7 +4,7 @@ dependency order, `load` per batch, `finish` after a table's last batch, the map
 batch saved — so the adapters are tested through their real entry points.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -23,7 +23,7 @@ def table(name: str) -> Any:
 
 
 def person(ssd_id: str, born: date = date(2012, 5, 1)) -> Person:
-    found = PersonFactory(date_of_birth=born)
+    found: Person = PersonFactory(date_of_birth=born)  # type: ignore[assignment]
     SsdRecord.objects.create(table="ssd_person", source_id=ssd_id, model="people.person", object_id=found.pk)
     return found
 
@@ -49,7 +49,7 @@ def _save_mappings(ctx: LoadContext) -> None:
 
 
 def run_import(
-    actor: Any, extract: dict[str, Sequence[Row]], ctx: LoadContext | None = None
+    actor: Any, extract: Mapping[str, Sequence[Row]], ctx: LoadContext | None = None
 ) -> list[Problem]:
     """Load an extract (table -> rows) as the runner does; returns every problem."""
     ctx = ctx or new_context(actor)

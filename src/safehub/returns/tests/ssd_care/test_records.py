@@ -67,7 +67,7 @@ CASES: dict[str, tuple[Any, list[dict[str, str]], tuple[str, str]]] = {
                 "clav_cla_visit_seen_alone": "Y",
             },
         ],
-        ("clav_cla_visit_seen_alone", "N"),
+        ("clav_cla_visit_seen_alone", "Y"),
     ),
     "ssd_cla_health": (
         HealthCheck,
