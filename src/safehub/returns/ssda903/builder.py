@@ -28,9 +28,11 @@ from safehub.people.models import Person, PersonIdentifier, Relationship
 
 from ..identity import child_ids_for
 from .leavers import oc3_rows
+from .postcodes import episode_postcodes
 from .scope import CollectionYear, age_on, continuously_looked_after, episodes_in_year
 from .social_workers import sw_episode_rows
 from .tables import HEADERS, DataProblem, checked
+from .uasc import ever_uasc, uasc_ceases_on, uasc_in_year
 
 Row = dict[str, Any]
 SEX_CODES: dict[str, str] = {Sex.MALE: "M", Sex.FEMALE: "F", Sex.UNKNOWN: "U", Sex.UNBORN: "U"}
@@ -84,16 +86,21 @@ def build_903_return(year: int) -> Ssda903Build:
             continue
         child_periods = episodes_by_person[person_id]
         all_episodes = [e for _, eps in child_periods for e in eps]
+        status = uasc.get(person_id)
         for period, eps in child_periods:
-            tables["Episodes"].extend(_episode_row(child, e, problems) for e in eps)
+            places = episode_postcodes(eps, child=child, uasc=ever_uasc(status, cy), problems=problems)
+            tables["Episodes"].extend(
+                _episode_row(child, e, home, place, problems)
+                for e, (home, place) in zip(eps, places, strict=True)
+            )
             _period_tables(tables, period, child, person.date_of_birth, cy, problems)
-        if person_id in uasc and _uasc_reportable(uasc[person_id], cy):
+        if status is not None and uasc_in_year(status, person.date_of_birth, cy):
             tables["UASC"].append(
                 {
                     "CHILD": child,
                     "SEX": _sex(person),
                     "DOB": person.date_of_birth,
-                    "DUC": uasc[person_id].ceased_on,
+                    "DUC": uasc_ceases_on(person.date_of_birth),
                 }
             )
         last_period = child_periods[-1][0]
@@ -195,7 +202,9 @@ def _header(
     return row
 
 
-def _episode_row(child: str, e: Episode, problems: list[DataProblem]) -> Row:
+def _episode_row(child: str, e: Episode, home: str, place: str, problems: list[DataProblem]) -> Row:
+    """One Episodes row; `home` and `place` are HOME_POST and PL_POST as `episode_postcodes` gives them."""
+
     def code(value: str, name: str) -> str:
         return checked(value, name, child=child, table="Episodes", problems=problems)
 
@@ -210,8 +219,8 @@ def _episode_row(child: str, e: Episode, problems: list[DataProblem]) -> Row:
         "DEC": e.dec,
         "REC": code(e.rec, "REC"),
         "REASON_PLACE_CHANGE": code(e.reason_place_change, "REASON_PLACE_CHANGE"),
-        "HOME_POST": e.home_postcode,
-        "PL_POST": e.placement_postcode,
+        "HOME_POST": home,
+        "PL_POST": place,
         "URN": e.urn,
     }
 
@@ -295,11 +304,6 @@ def _ad1(row: Row, child: str, problems: list[DataProblem]) -> Row:
     for name in ("NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"):
         out[name] = checked(row[name], name, child=child, table="AD1", problems=problems)
     return out
-
-
-def _uasc_reportable(status: UascStatus, cy: CollectionYear) -> bool:
-    # The UASC table lists children who were UASC at some time in the year (DUC blank if still).
-    return status.started_on <= cy.end and (status.ceased_on is None or status.ceased_on >= cy.start)
 
 
 def _oc2(

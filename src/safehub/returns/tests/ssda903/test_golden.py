@@ -7,11 +7,12 @@ deliberate change, rewrite them with SAFEHUB_REWRITE_GOLDENS=1 and review the di
 import os
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
 
-from safehub.looked_after.models import CareLeaverContact, LookedAfterReview, MissingEpisode
+from safehub.looked_after.models import CareLeaverContact, LookedAfterReview, MissingEpisode, UascStatus
 from safehub.looked_after.tests.factories import CareLeaverFactory
 from safehub.returns.ssda903.builder import build_903
 from safehub.returns.ssda903.tables import write_903_csv
@@ -50,8 +51,13 @@ def _city() -> None:
         end_reason="E4A",
     )
     allocate(home, second, date(2024, 11, 1))
+    # An unaccompanied asylum-seeking child, new in the year: DUC is his 18th birthday, still to
+    # come, and he has no home postcode (rules 205B, 406).
+    uasc = care(child(date(2009, 7, 15), n=5, sex="1"), date(2025, 6, 1), "V2", "U6", home="")
+    UascStatus.objects.create(person=uasc.person, started_on=date(2025, 6, 1), recorded_by=first)
+    allocate(uasc, second, date(2025, 6, 1))
     # A care leaver who turned 19 in the year and was in touch.
-    leaver = CareLeaverFactory(
+    leaver: Any = CareLeaverFactory(
         person=child(date(2006, 9, 9), n=4), started_on=date(2024, 9, 9), recorded_by=first
     )
     CareLeaverContact.objects.create(
