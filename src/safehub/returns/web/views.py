@@ -13,7 +13,6 @@ from typing import Any
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -189,7 +188,8 @@ def submit(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
 def run_detail(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
     actor: Any = request.user
     run = s.run_get(actor=actor, id=id)
-    report = s.run_report(actor=actor, run=run)
+    # The audit names the children this page shows, not every child of the run (R27).
+    report = s.run_report(actor=actor, run=run, page=request.GET.get("page"))
     record_event(
         actor=actor, verb=Verb.VIEW, target=run, section="validation", result_ids=report["person_ids"]
     )
@@ -246,6 +246,18 @@ def imports(request: HttpRequest) -> HttpResponse:
 @require_GET
 def import_detail(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
     run = s.import_run_get(actor=request.user, id=id)
-    page = Paginator(s.rejections_of(run), 50).get_page(request.GET.get("page"))
+    # Refused values are personal; the officer who runs imports needs them to fix the extract,
+    # a manager or analyst reading the run's outcome does not (R20).
+    show_values = _may_prepare(request)
+    page = s.rejections_page(run, request.GET.get("page"), show_values=show_values)
     record_event(actor=request.user, verb=Verb.VIEW, target=run, section="imports")
-    return render(request, "returns/import_run.html", {"run": run, "page": page})
+    return render(
+        request,
+        "returns/import_run.html",
+        {
+            "run": run,
+            "page": page,
+            "failure": s.import_failure(run, show_values=show_values),
+            "show_values": show_values,
+        },
+    )

@@ -97,21 +97,28 @@ def test_run_by_rule_and_by_child_with_fix_links(signed_in: Any) -> None:
     assert "SH00000042" not in reverse("returns:run", args=[run.pk])
 
 
-def test_name_hidden_for_a_restricted_child_and_for_an_analyst(signed_in: Any, make_user: Any) -> None:
+def test_restricted_child_is_not_named_by_name_or_return_id(signed_in: Any, make_user: Any) -> None:
+    """R22: a restricted child's findings are counted by rule, never tied to the child."""
     run, _, person = _run_with_findings(make_user(Role.DATA_OFFICER))
     restrict(person)
     client = signed_in(Role.DATA_OFFICER)
     page = client.get(reverse("returns:run", args=[run.pk])).content.decode()
-    assert "SH00000042" in page
+    assert "SH00000042" not in page
+    assert "XXXX" not in page  # the value flagged
     assert escape(str(person)) not in page
     assert reverse("people:detail", args=[person.pk]) not in page
+    assert "a child whose record you cannot open" in page
+    assert "4220" in page
 
 
-def test_analyst_sees_ids_without_names(signed_in: Any, make_user: Any) -> None:
+def test_analyst_sees_rules_without_ids_names_or_values(signed_in: Any, make_user: Any) -> None:
+    """R19/R22: an analyst may open no one's record, so every child-level finding is unnamed."""
     run, _, person = _run_with_findings(make_user(Role.DATA_OFFICER))
     page = signed_in(Role.PERFORMANCE_ANALYST).get(reverse("returns:run", args=[run.pk])).content.decode()
-    assert "SH00000042" in page
+    assert "SH00000042" not in page
+    assert "XXXX" not in page
     assert escape(str(person)) not in page
+    assert "Ethnicity is missing or invalid" in page
 
 
 def test_explain_form_errors_at_the_field_then_saves(signed_in: Any) -> None:
