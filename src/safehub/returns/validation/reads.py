@@ -16,6 +16,7 @@ from safehub.looked_after.models import LookedAfterPeriod
 from safehub.platform.errors import NotFoundOrForbidden
 
 from ..constants import IssueSeverity
+from ..identity import people_for_child_ids
 from ..models import (
     ImportRejection,
     ImportRun,
@@ -90,14 +91,30 @@ def runs_of(produced: ProducedReturn) -> list[ValidationRun]:
     return list(produced.validations.order_by("-created_at"))
 
 
-def explanations_for(produced: ProducedReturn) -> list[QueryExplanation]:
+@dataclass
+class Explanations:
+    """The query explanations of a return's collection year that the viewer may read: one about a
+    child is as personal as the child's record (R19), so those about children the viewer may not
+    open are only counted. `person_ids`: the children shown, for the view's audit event."""
+
+    shown: list[QueryExplanation]
+    hidden: int
+    person_ids: list[str]
+
+
+def explanations_for(*, actor: Any, produced: ProducedReturn) -> Explanations:
     if produced.year is None:
-        return []
-    return list(
+        return Explanations([], 0, [])
+    every = list(
         QueryExplanation.objects.filter(kind=produced.kind, year=produced.year)
         .select_related("explained_by")
         .order_by("rule_code", "child_id")
     )
+    people = people_for_child_ids(e.child_id for e in every if e.child_id)
+    open_ = visible_people(actor, people.values())
+    shown = [e for e in every if not e.child_id or people.get(e.child_id) in open_]
+    ids = sorted({str(people[e.child_id]) for e in shown if e.child_id})
+    return Explanations(shown, len(every) - len(shown), ids)
 
 
 def run_get(*, actor: Any, id: UUID, action: str = "view") -> ValidationRun:

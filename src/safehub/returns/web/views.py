@@ -123,7 +123,14 @@ def produce(request: HttpRequest) -> HttpResponse:
 def produced_detail(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
     actor: Any = request.user
     produced = s.produced_get(actor=actor, id=id)
-    record_event(actor=actor, verb=Verb.VIEW, target=produced, section="returns")
+    explanations = s.explanations_for(actor=actor, produced=produced)
+    record_event(
+        actor=actor,
+        verb=Verb.VIEW,
+        target=produced,
+        section="returns",
+        result_ids=explanations.person_ids or None,
+    )
     return render(
         request,
         "returns/produced.html",
@@ -131,7 +138,8 @@ def produced_detail(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
             "produced": produced,
             "parts": s.parts_of(produced),
             "runs": s.runs_of(produced),
-            "explanations": s.explanations_for(produced),
+            "explanations": explanations.shown,
+            "explanations_hidden": explanations.hidden,
             "validated": produced.kind in (ReturnKind.CIN, ReturnKind.SSDA903),
             "may_prepare": _may_prepare(request),
             "jobs": _jobs(request),

@@ -320,3 +320,36 @@ def test_import_run_rejections_come_fifty_to_a_page(signed_in: Any, make_user: A
     assert 'class="govuk-pagination"' in first.content.decode()
     second = client.get(reverse("returns:import_run", args=[run.pk]), {"page": 2})
     assert len(second.context["page"].object_list) == 10
+
+
+def test_the_return_page_shows_explanations_only_about_children_the_viewer_may_open(signed_in) -> None:
+    """R19/R22: an explanation names a child and says why their record is as it is; a viewer who may
+    not open the child sees that one exists, not the child's id or the text. R27: the view's audit
+    event names the children shown."""
+    manager = signed_in(Role.TEAM_MANAGER)
+    run, open_child, hidden_child, _query = _run_with_a_restricted_child(manager.user)
+    for child_id, text in (
+        ("OPEN0001", "Placed out of area by court order"),
+        ("HIDE0002", "Refuge address withheld"),
+    ):
+        QueryExplanation.objects.create(
+            kind=ReturnKind.CIN,
+            year=2026,
+            rule_code="1530Q",
+            child_id=child_id,
+            text=text,
+            explained_by=manager.user,
+        )
+    page = manager.get(reverse("returns:produced", args=[run.produced.pk])).content.decode()
+    assert "Placed out of area by court order" in page
+    assert "OPEN0001" in page
+    assert "Refuge address withheld" not in page
+    assert "HIDE0002" not in page
+    assert "1 explanation about children whose records you cannot open is not shown" in page
+    event = AuditEvent.objects.filter(object_id=str(run.produced.pk), section="returns").latest("seq")
+    assert event.detail["result_ids"] == [str(open_child.pk)]
+    # Granted the restricted record, the same viewer sees both.
+    make_grant(_restriction_of(hidden_child), manager.user)
+    page = manager.get(reverse("returns:produced", args=[run.produced.pk])).content.decode()
+    assert "Refuge address withheld" in page
+    assert "not shown" not in page
