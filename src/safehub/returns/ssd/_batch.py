@@ -29,7 +29,7 @@ _ROW_LEVEL_ERRORS = (DatabaseError, ValidationError, RowRefused)
 
 
 def context(run: ImportRun, state: Any) -> LoadContext:
-    return LoadContext(run=run, actor=run.started_by)
+    return LoadContext(run=run, actor=run.started_by, pending_clocks=state.pending_clocks)
 
 
 def rejection(run: ImportRun, problem: Problem) -> ImportRejection:
@@ -68,12 +68,12 @@ def load_batch(table: SsdTable, batch: Sequence[Record], state: Any, progress: I
     unchanged = len(rows) - len(changed)
     try:
         with transaction.atomic():
-            loaded_problems, verb = _load(table, changed, run, known)
+            loaded_problems, verb = _load(table, changed, run, known, state.pending_clocks)
             _finish_batch(table, batch, run, progress, changed, problems + loaded_problems, verb, unchanged)
     except _ROW_LEVEL_ERRORS:
         # The database (or a model check) refused something in the batch: find the row at fault.
         with transaction.atomic():
-            loaded_problems, verb = _load_one_by_one(table, changed, run, known)
+            loaded_problems, verb = _load_one_by_one(table, changed, run, known, state.pending_clocks)
             _finish_batch(table, batch, run, progress, changed, problems + loaded_problems, verb, unchanged)
 
 
@@ -111,9 +111,13 @@ def _refused_count(table: SsdTable, batch: Sequence[Record], problems: list[Prob
 
 
 def _load(
-    table: SsdTable, rows: list[Row], run: ImportRun, known: dict[Any, Any]
+    table: SsdTable,
+    rows: list[Row],
+    run: ImportRun,
+    known: dict[Any, Any],
+    pending_clocks: set[Any] | None = None,
 ) -> tuple[list[Problem], str]:
-    ctx = LoadContext(run=run, actor=run.started_by, _known=dict(known))
+    ctx = LoadContext(run=run, actor=run.started_by, _known=dict(known), pending_clocks=pending_clocks)
     problems = table.load(rows, ctx) if rows else []
     _remember(ctx, run)
     updating = any((table.name, row.get(table.id_field, "")) in known for row in rows)
@@ -121,14 +125,18 @@ def _load(
 
 
 def _load_one_by_one(
-    table: SsdTable, rows: list[Row], run: ImportRun, known: dict[Any, Any]
+    table: SsdTable,
+    rows: list[Row],
+    run: ImportRun,
+    known: dict[Any, Any],
+    pending_clocks: set[Any] | None = None,
 ) -> tuple[list[Problem], str]:
     problems: list[Problem] = []
     for row in rows:
         row_id = row.get(table.id_field, "")
         try:
             with transaction.atomic():
-                found, _ = _load(table, [row], run, known)
+                found, _ = _load(table, [row], run, known, pending_clocks)
                 problems.extend(found)
         except RowRefused as refused:
             problems.append(Problem(table.name, row_id, refused.field, refused.problem))

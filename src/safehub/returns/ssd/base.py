@@ -103,6 +103,9 @@ class LoadContext:
     # own ids and for the ids its rows point at (prefetch), and by `remember`.
     _known: dict[tuple[str, str], tuple[str, UUID, str]] = field(default_factory=dict)
     _new: list[tuple[str, str, str, UUID, str]] = field(default_factory=list)
+    # Referrals whose clock tasks the run brings up to date once, after its last table (every
+    # casework table touches them; syncing per batch redid each one a dozen times). None: sync now.
+    pending_clocks: set[UUID] | None = None
 
     def known(self, table: str, source_id: str) -> UUID | None:
         hit = self._known.get((table, source_id))

@@ -257,7 +257,10 @@ class Adapter:
                 continue
             ctx.remember(self.name, source_id, self.model_label, obj.pk, digest)
         self.write(batch)
-        sync_clocks(batch.referrals)
+        if ctx.pending_clocks is None:
+            sync_clocks(batch.referrals)
+        else:
+            ctx.pending_clocks.update(batch.referrals)
         return problems
 
 
