@@ -34,16 +34,22 @@ _REPLACEMENTS = {
 }
 
 
-def check_factors(errors: Errors, factors: list[str], *, required: bool) -> list[str]:
+def check_factors(
+    errors: Errors, factors: list[str], *, required: bool, known: set[str] | None = None
+) -> list[str]:
     """The CIN census factor rules: codes from the list (8897Q), each once, "21" alone (8869),
     and neither 18A nor 19A (8945Q, 8950Q). Returns the codes, trimmed, in the order given.
+
+    `known`: the list's codes, read once by a caller checking many assessments (an import batch);
+    by default they are read here.
     """
     codes = [str(f).strip() for f in factors or [] if str(f).strip()]
     if not codes:
         if required:
             add(errors, "factors", f"Choose the factors identified, or {NO_FACTORS} (no factors identified).")
         return codes
-    known = {code for code, _label in code_choices(FACTOR_LIST)}
+    if known is None:
+        known = factor_codes()
     for code in codes:
         if code in RETIRED_FACTORS:
             add(errors, "factors", f"Factor {code} is no longer used: choose {_REPLACEMENTS[code]}.")
@@ -60,6 +66,10 @@ def check_factors(errors: Errors, factors: list[str], *, required: bool) -> list
             f"remove {NO_FACTORS} or the other factors.",
         )
     return codes
+
+
+def factor_codes() -> set[str]:
+    return {code for code, _label in code_choices(FACTOR_LIST)}
 
 
 def _check_child_seen(errors: Errors, assessment: Assessment, child_seen_on: date | None) -> None:

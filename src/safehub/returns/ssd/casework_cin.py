@@ -23,7 +23,7 @@ from safehub.child_protection.clocks import assessment_due_on
 from safehub.child_protection.constants import AssessmentOutcome, VisitKind
 from safehub.child_protection.models import Assessment, ChildInNeedPlan, ChildProtectionPlan, Referral, Visit
 from safehub.child_protection.services._rules import Errors, _d, add, check_activity_date, check_not_before
-from safehub.child_protection.services.assessment import check_factors
+from safehub.child_protection.services.assessment import check_factors, factor_codes
 from safehub.people.services.birth import is_unborn
 from safehub.platform.calendar import WorkingCalendar, calendar
 
@@ -273,18 +273,25 @@ class AssessmentFactorsTable(Adapter):
     references: ClassVar[dict[str, str]] = {"cinf_assessment_id": "ssd_cin_assessments"}
     model_label = "child_protection.assessment"
 
-    def prepare(self, rows: Sequence[Row], ctx: LoadContext) -> dict[UUID, Assessment]:
+    def prepare(self, rows: Sequence[Row], ctx: LoadContext) -> tuple[dict[UUID, Assessment], set[str]]:
         ids = present(
             ctx.known("ssd_cin_assessments", (r.get("cinf_assessment_id") or "").strip()) for r in rows
         )
-        return Assessment.objects.in_bulk(ids)
+        # The factor list is read once per batch, not once per row.
+        return Assessment.objects.in_bulk(ids), factor_codes()
 
     def load_row(
-        self, row: Row, source_id: str, ctx: LoadContext, state: dict[UUID, Assessment], batch: Batch
+        self,
+        row: Row,
+        source_id: str,
+        ctx: LoadContext,
+        state: tuple[dict[UUID, Assessment], set[str]],
+        batch: Batch,
     ) -> Assessment:
         name = "cinf_assessment_factors_json"
+        assessments, known = state
         assessment_id = known_of(row, "cinf_assessment_id", "ssd_cin_assessments", ctx, required=True)
-        assessment = state[assessment_id]  # type: ignore[index]
+        assessment = assessments[assessment_id]  # type: ignore[index]
         text = (row.get(name) or "").strip()
         if text.startswith("["):
             value = parse_json(row, name)
@@ -294,7 +301,7 @@ class AssessmentFactorsTable(Adapter):
         else:
             given = [part for part in text.split(",") if part.strip()]
         found: Errors = {}
-        codes = check_factors(found, given, required=True)
+        codes = check_factors(found, given, required=True, known=known)
         refuse_if({name: [m for ms in found.values() for m in ms]} if found else {})
         assessment.factors = codes
         batch.update(assessment, ["factors"])
