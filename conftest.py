@@ -48,17 +48,36 @@ def reauthenticate() -> Callable[[Any], None]:
     return _reauthenticate
 
 
-_audit_triggers_lifted = False
+def _seed_migration_data() -> None:
+    """Rows the migrations seed (the front door's clock defaults), which a transactional test's
+    flush empties: put back with the migration's own function, so every test starts from what a
+    migrated database holds, whatever ran before it on this worker."""
+    import importlib
+
+    from django.apps import apps
+
+    from safehub.front_door.models import ClockSetting
+
+    clock_defaults = importlib.import_module("safehub.front_door.migrations.0002_clock_defaults")
+    if ClockSetting.objects.count() < len(clock_defaults.DEFAULTS):
+        clock_defaults.seed(apps, None)
 
 
 @pytest.fixture(autouse=True)
 def _audit_trail_flushable(request: pytest.FixtureRequest) -> Any:
-    """Transactional tests end by flushing every table, which the append-only audit triggers refuse.
+    """Every database test starts with the audit trail as a migrated database has it (the
+    append-only triggers in place, the chain head row there) and with the other rows the
+    migrations seed.
 
-    Lift the triggers just for that flush and put them back before the next database test, so
-    every test runs against an append-only audit trail.
+    Transactional tests end by flushing every table, which the triggers refuse, so the triggers are
+    lifted just for that flush; the flush also empties the chain head. Both are put back at the
+    start of every database test, whatever ran before it on this worker: inside the test's own
+    transaction for an ordinary test (so the rollback leaves things as they were), committed for a
+    transactional one. Putting them back only after a transactional test was not enough: a
+    module-scoped fixture's transaction (the demo city) could roll the reinstall back, and the
+    chain head was never restored, so a test's query count or the health check depended on
+    which tests had run before it on the same worker.
     """
-    global _audit_triggers_lifted
     marker = request.node.get_closest_marker("django_db")
     uses_db = marker is not None or bool(
         {"db", "transactional_db", "live_server"} & set(request.fixturenames)
@@ -66,20 +85,22 @@ def _audit_trail_flushable(request: pytest.FixtureRequest) -> Any:
     transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
         {"transactional_db", "live_server"} & set(request.fixturenames)
     )
-    if not uses_db or not (transactional or _audit_triggers_lifted):
+    if not uses_db:
         yield
         return
     from django.db import connection
 
     from safehub.audit import triggers
+    from safehub.audit.models import AuditChainHead
 
     request.getfixturevalue("transactional_db" if transactional else "db")
-    triggers.install(connection)
-    _audit_triggers_lifted = False
+    if not triggers.present(connection):
+        triggers.install(connection)
+    AuditChainHead.objects.get_or_create(pk=1)
+    _seed_migration_data()
     yield
     if transactional:
         triggers.remove(connection)
-        _audit_triggers_lifted = True
 
 
 _CODE_ROWS: dict[str, list[dict[str, Any]]] = {}

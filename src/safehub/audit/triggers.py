@@ -45,3 +45,20 @@ def install(connection: Any) -> None:
 
 def remove(connection: Any) -> None:
     _run(connection, _POSTGRES_REMOVE if connection.vendor == "postgresql" else _SQLITE_REMOVE)
+
+
+def present(connection: Any) -> bool:
+    """Whether both triggers are in place (the test suite checks before each database test)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT count(*) FROM pg_trigger WHERE tgname IN "
+                "('audit_event_no_update_delete', 'audit_event_no_truncate')"
+            )
+        else:
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN "
+                "('audit_event_no_update', 'audit_event_no_delete')"
+            )
+        (found,) = cursor.fetchone()
+    return bool(found == 2)
