@@ -64,6 +64,7 @@ def people_world(world: dict[str, Any], make_user: Any) -> dict[str, Any]:
             starts_on=today,
             review_on=today + timedelta(days=90),
         ),
+        "person_disability": services.person_disability_add(actor=actor, person=person, code="AUT"),
         "cluster": cluster,
         "merge": PersonMerge.objects.create(
             survivor=twin_a,

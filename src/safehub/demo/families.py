@@ -1,7 +1,7 @@
 """The demo city's family networks: addresses over time, households, relationships of every type,
-names over time, agency identifiers, risk flags, a few near-duplicate records and one restricted
-person who matches a plausible search. All through the people services, so each change has its
-audit event and history, as real data would.
+names over time, agency identifiers, disabilities, risk flags, a few near-duplicate records and one
+restricted person who matches a plausible search. All through the people services, so each change
+has its audit event and history, as real data would.
 
 Deterministic for a seed. People are invented; the places are real so that the DfE validators can
 check the returns: postcodes are York's (postcodes.py) and UPNs carry York's DfE code (816) with
@@ -33,6 +33,7 @@ from safehub.people.models import Address, Household, Person
 
 from . import city, postcodes
 from .people import PersonSpec
+from .ssd_extract.codes import DISABILITY
 
 R = RelationshipKind
 STREETS = (
@@ -94,6 +95,7 @@ class _Builder:
         self.agencies = agencies
         # Reproducible synthetic data, not secrets.
         self.rng = random.Random(seed * 7919 + 17)  # noqa: S311  # nosec B311
+        self.seed = seed
         self.today = today
         self.upn_serial = 0
 
@@ -178,6 +180,28 @@ class _Builder:
                     serial=self.upn_serial % 1000,
                 ),
             )
+
+    def disabilities(self, family: Family, *, showcase: bool = False) -> None:
+        """CIN census disability codes for the born children: about one in ten has one or two,
+        most were asked and have none (NONE), and for some nobody has asked yet (Annex A's
+        "Unknown"). Each child draws from a generator of its own, so the city's other draws, and
+        so its people and stories, stay as they were for a seed. With `showcase`, the first born
+        child has a disability whatever the draw, so a small city shows every answer too."""
+        born = [(spec.date_of_birth, spec, person) for spec, person in family.children if spec.date_of_birth]
+        for index, (dob, spec, person) in enumerate(born):
+            key = f"disability:{self.seed}:{spec.household}:{spec.given_name}:{dob}"
+            rng = random.Random(key)  # noqa: S311  # nosec B311
+            draw = rng.random()
+            if showcase and index == 0:
+                draw = 0.0
+            if draw >= 0.8:
+                continue
+            codes = {DISABILITY.draw(rng) for _ in range(rng.choice((1, 1, 2)))} if draw < 0.1 else {"NONE"}
+            recorded = max(dob, self.today - timedelta(days=rng.randint(30, 900)))
+            for code in sorted(codes):
+                services.person_disability_add(
+                    actor=self.worker, person=person, code=code, recorded_on=recorded
+                )
 
     # --- the special families ---------------------------------------------------------------
     def blended(self, family: Family) -> None:
@@ -435,6 +459,9 @@ def enrich(
             build.identifiers(family)
     for family in all_families[NETWORKED_FAMILIES:]:
         build.upns(family)
+    showcase = next((f for f in all_families if any(s.date_of_birth for s, _ in f.children)), None)
+    for family in all_families:
+        build.disabilities(family, showcase=family is showcase)
     advance("families")
     networked = [f for f in all_families[:NETWORKED_FAMILIES] if f.members]
     with_children = [f for f in networked if f.children and f.adults] or networked

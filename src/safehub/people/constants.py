@@ -111,3 +111,22 @@ IMPORT_HEADER = (
     "nhs_number",
     "upn",
 )
+
+
+class DisabilityCode(models.TextChoices):
+    """The CIN census disability list (DfE item 8540), which the SSD and Annex A use too. NONE
+    records that the child was asked about and has none; it never sits beside another code (8790)."""
+
+    NONE = "NONE", "No disability"
+    MOB = "MOB", "Mobility"
+    HAND = "HAND", "Hand function"
+    PC = "PC", "Personal care"
+    INC = "INC", "Incontinence"
+    COMM = "COMM", "Communication"
+    LD = "LD", "Learning"
+    HEAR = "HEAR", "Hearing"
+    VIS = "VIS", "Vision"
+    BEH = "BEH", "Behaviour"
+    CON = "CON", "Consciousness"
+    AUT = "AUT", "Autism or Asperger syndrome"
+    DDA = "DDA", "Other disability under the Equality Act 2010"

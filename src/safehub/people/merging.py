@@ -89,6 +89,29 @@ def _identifier(row: Any, survivor: Any, absorbed: Any) -> "Keep | dict[str, Any
     return {"person": survivor.pk}
 
 
+def _disability(row: Any, survivor: Any, absorbed: Any) -> "Keep | dict[str, Any]":
+    """A child's disabilities follow the CIN census rules on the survivor too: a code once (8794)
+    and "No disability" never beside another code (8790). A row that would break one stays on the
+    absorbed record, with the reason, for the reviewer to settle."""
+    from .constants import DisabilityCode
+    from .models import PersonDisability
+
+    if row.removed_at is not None:
+        return {"person": survivor.pk}
+    held = set(
+        PersonDisability.objects.filter(person=survivor, removed_at__isnull=True).values_list(
+            "code", flat=True
+        )
+    )
+    if row.code in held:
+        return Keep("The survivor already has this disability recorded.")
+    if row.code == DisabilityCode.NONE and held:
+        return Keep('"No disability" cannot be recorded beside the survivor\'s disabilities.')
+    if DisabilityCode.NONE in held:
+        return Keep('The survivor has "No disability" recorded: this disability needs a decision.')
+    return {"person": survivor.pk}
+
+
 def _relationship_side(field: str) -> Prepare:
     other_field = "person_b" if field == "person_a" else "person_a"
 
@@ -126,6 +149,7 @@ def _register_own() -> None:
         HouseholdMember,
         Person,
         PersonAddress,
+        PersonDisability,
         PersonIdentifier,
         PersonName,
         Relationship,
@@ -139,6 +163,7 @@ def _register_own() -> None:
     register_person_reference(Relationship, "person_a", prepare=_relationship_side("person_a"))
     register_person_reference(Relationship, "person_b", prepare=_relationship_side("person_b"))
     register_person_reference(RiskFlag, "person")
+    register_person_reference(PersonDisability, "person", prepare=_disability)
     # A record merged into the absorbed one earlier now points at the survivor.
     register_person_reference(Person, "merged_into")
     _own_registered = True

@@ -15,6 +15,8 @@ from .sink import as_json
 # Age at first contact with children's social care, years 0-17 (weights; most are young or teens).
 AGE_WEIGHTS = (11, 6, 6, 6, 6, 6, 6, 6, 5, 5, 5, 5, 6, 6, 6, 6, 4, 3)
 AGES = tuple(range(18))
+# Children whose record says "no disability" (below this draw, above the 8% who have one).
+NONE_RECORDED = 0.75
 
 
 class CouncilUpns:
@@ -109,8 +111,12 @@ class People:
                     "link_valid_from_date": iso(reaches_school),
                 },
             )
-        if rng.random() < 0.08:
-            codes = {DISABILITY.draw(rng) for _ in range(rng.choice((1, 1, 2)))}
+        # About 8% of children in need have a disability; most of the rest were asked and have
+        # none (NONE, never beside another code: rule 8790); for some nobody has asked yet. One
+        # draw decides all three, so the extract's other tables are as they were for a seed.
+        draw = rng.random()
+        if draw < NONE_RECORDED:
+            codes = {DISABILITY.draw(rng) for _ in range(rng.choice((1, 1, 2)))} if draw < 0.08 else {"NONE"}
             for code in sorted(codes):
                 ctx.sink.write(
                     "ssd_disability",

@@ -233,6 +233,8 @@ def test_codes_come_from_the_dfe_lists(tables: dict[str, list[dict[str, str]]]) 
         ("ssd_person", "pers_ethnicity"): {"WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH",
             "AIND", "APKN", "ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT"},
         ("ssd_person", "pers_upn_unknown"): {"", "UN1", "UN2", "UN3", "UN4", "UN5", "UN6", "UN7"},
+        ("ssd_disability", "disa_disability_code"): {"NONE", "MOB", "HAND", "PC", "INC", "COMM", "LD", "HEAR",
+            "VIS", "BEH", "CON", "AUT", "DDA"},
     }  # fmt: skip
     for (table, field), codes in allowed.items():
         seen = {row[field] for row in tables[table]}
@@ -242,6 +244,11 @@ def test_codes_come_from_the_dfe_lists(tables: dict[str, list[dict[str, str]]]) 
         for r in tables["ssd_assessment_factors"]
         for code in json.loads(r["cinf_assessment_factors_json"])
     }
+    # CIN rules 8790 and 8794: NONE stands alone, and no code twice for a child.
+    disabilities = defaultdict(list)
+    for r in tables["ssd_disability"]:
+        disabilities[r["disa_person_id"]].append(r["disa_disability_code"])
+    assert all(len(set(c)) == len(c) and ("NONE" not in c or c == ["NONE"]) for c in disabilities.values())
     assert "18A" not in factors
     assert "19A" not in factors
     assert all(c[:-1].isdigit() or c.isdigit() for c in factors)

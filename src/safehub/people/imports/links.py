@@ -1,4 +1,4 @@
-"""Addresses and UPNs for people already in the index, a batch at a time (the SSD import).
+"""Addresses, UPNs and disabilities for people already in the index, a batch at a time (the SSD import).
 
 `person_address_add` and `person_identifier_add` cost a policy check, a validated save, a match-key
 refresh and an audit event per row: on a 50,000-child SSD extract (about 100,000 address and UPN
@@ -13,7 +13,9 @@ person changed. The rules the row services keep hold here too:
   person who already holds a current UPN goes through `person_identifier_add`, which makes the
   old one former: that is rare, and keeps the one place that rule lives;
 - a new current address of an adult with a "risk to children" flag still goes through the alert
-  check (`on_address_added`).
+  check (`on_address_added`);
+- a disability code is on the list, once per person (8794) and "No disability" never beside
+  another code (8790), with the disability service's own words.
 
 Each item is answered on its own: the new row's id, or the error that refused it (as the row
 service would have raised it), so the caller can report every refused row at its field.
@@ -35,12 +37,13 @@ from safehub.audit.services import record_event
 from safehub.platform import clock
 from safehub.platform.errors import NotFoundOrForbidden, PermissionRefused
 
-from ..constants import IdentifierKind
-from ..models import Address, Person, PersonAddress, PersonIdentifier, RiskFlag
+from ..constants import DisabilityCode, IdentifierKind
+from ..models import Address, Person, PersonAddress, PersonDisability, PersonIdentifier, RiskFlag
 from ..models.identifier import normalise_identifier
 from ..policies import person_policy
 from ..services import person_identifier_add
 from ..services.alerts import RISK_TO_CHILDREN_FLAG_KINDS, on_address_added
+from ..services.disability import NONE_WITH_OTHERS, OTHERS_WITH_NONE
 from ..services.match_keys import people_refresh_match_keys
 from . import bulk
 
@@ -69,6 +72,13 @@ class NewUpn:
     person_id: Any
     value: str
     issuing_agency_id: Any = None
+
+
+@dataclass(frozen=True)
+class NewDisability:
+    person_id: Any
+    code: str
+    recorded_on: date | None = None
 
 
 # Each item's answer: the new row's primary key, or the error that refused it.
@@ -192,6 +202,64 @@ def people_upns_add(*, actor: Any, items: Sequence[NewUpn], reason: str) -> list
             _audit(actor, written, "identifiers", reason)
         for index in slow:
             outcomes[index] = _one_upn(actor, items[index], values[index] or "")
+    return [_as_uuid(outcome) for outcome in outcomes]
+
+
+def people_disabilities_add(*, actor: Any, items: Sequence[NewDisability], reason: str) -> list[Outcome]:
+    """Record each item's disability code (as `person_disability_add` does), in one transaction. A
+    code the person already has current is refused as that service refuses it (8794)."""
+    if not actor.has_capability(Capability.EDIT_PEOPLE):
+        raise PermissionRefused()
+    outcomes: list[Outcome] = [None] * len(items)
+    allowed = _changeable(actor, [item.person_id for item in items])
+    current: dict[str, dict[str, Any]] = {}  # person -> code -> row id
+    candidates = [_hex(pid) for pid in allowed]
+    for start in range(0, len(candidates), 500):
+        rows = PersonDisability.objects.filter(
+            person_id__in=candidates[start : start + 500], removed_at__isnull=True
+        ).values_list("person_id", "code", "id")
+        for person_id, code, row_id in rows:
+            current.setdefault(_hex(person_id), {})[code] = row_id
+    today = clock.today()
+    fresh = iter(bulk.new_ids(len(items)))
+    rows_to_write: list[dict[str, Any]] = []
+    user = _hex(actor.pk)
+    for index, item in enumerate(items):
+        person = _hex(item.person_id)
+        codes = current.setdefault(person, {})
+        if item.person_id not in allowed:
+            outcomes[index] = NotFoundOrForbidden()
+        elif item.code not in DisabilityCode.values:
+            outcomes[index] = ValidationError({"code": "Choose a disability from the list."})
+        elif item.recorded_on is not None and item.recorded_on > today:
+            outcomes[index] = ValidationError({"recorded_on": "The date recorded cannot be in the future."})
+        elif item.code in codes:
+            outcomes[index] = ValidationError(
+                {"code": "This disability is already recorded for this person."}
+            )
+        elif item.code == DisabilityCode.NONE and codes:
+            outcomes[index] = ValidationError({"code": NONE_WITH_OTHERS})
+        elif DisabilityCode.NONE in codes:
+            outcomes[index] = ValidationError({"code": OTHERS_WITH_NONE})
+        else:
+            new_id = next(fresh)
+            rows_to_write.append(
+                {
+                    "id": new_id,
+                    "person_id": person,
+                    "code": item.code,
+                    "recorded_on": item.recorded_on,
+                    "updated_by_id": user,
+                }
+            )
+            codes[item.code] = new_id
+            outcomes[index] = new_id
+    if rows_to_write:
+        with transaction.atomic():
+            bulk.insert(
+                PersonDisability, rows_to_write, now=clock.now(), history_user_id=user, history_reason=reason
+            )
+            _audit(actor, sorted({row["person_id"] for row in rows_to_write}), "disabilities", reason)
     return [_as_uuid(outcome) for outcome in outcomes]
 
 

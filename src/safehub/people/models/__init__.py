@@ -1,5 +1,6 @@
 from .address import Address, Household, HouseholdMember, PersonAddress
 from .alerts import AlertLinkKind, AlertRecipient, FlaggedAdultAlert
+from .disability import PersonDisability
 from .duplicates import DedupeRun, DuplicateCluster, DuplicateClusterMember, PersonMerge, PersonMergeChange
 from .identifier import PersonIdentifier
 from .matcher import MatcherModel
@@ -23,6 +24,7 @@ __all__ = [
     "MatcherModel",
     "Person",
     "PersonAddress",
+    "PersonDisability",
     "PersonIdentifier",
     "PersonMatchKey",
     "PersonMatchProfile",

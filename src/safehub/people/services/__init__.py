@@ -7,6 +7,7 @@ from .address import (
 )
 from .alerts import alert_acknowledge, flagged_adult_linked
 from .dedupe import dedupe_run_save, duplicate_cluster_dismiss, duplicate_cluster_merge
+from .disability import person_disability_add, person_disability_remove
 from .identifier import person_identifier_add, person_identifier_remove
 from .match import matcher_model_activate, matcher_model_store, person_match
 from .match_keys import person_refresh_match_keys
@@ -30,6 +31,8 @@ __all__ = [
     "person_address_add",
     "person_address_end",
     "person_create",
+    "person_disability_add",
+    "person_disability_remove",
     "person_identifier_add",
     "person_identifier_remove",
     "person_match",

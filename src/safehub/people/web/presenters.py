@@ -203,3 +203,18 @@ def record_rows(record: Any) -> dict[str, list[RecordRow]]:
         "relationships": relationships,
         "flags": flags,
     }
+
+
+def disability_rows(disabilities: Any) -> list[RecordRow]:
+    """The current disabilities, each with the day it was recorded and who told us."""
+    return [
+        RecordRow(
+            d.pk,
+            d.get_code_display(),
+            "",
+            format_date(d.recorded_on) or "Date not known",
+            _agency(d.source_agency),
+            True,
+        )
+        for d in disabilities
+    ]

@@ -1,5 +1,5 @@
 """Forms for the parts of a person's record: names, identifiers, addresses, households,
-relationships and risk flags. Each lists its fields explicitly (R46); dates are GOV.UK date inputs.
+relationships, risk flags and disabilities. Each lists its fields explicitly (R46); dates are GOV.UK date inputs.
 
 The forms check what a user can be told at the field before anything is saved (an NHS number or
 UPN check digit, a postcode's shape); the services check again, and their errors are put back at
@@ -11,10 +11,19 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from safehub.platform import clock
 from safehub.platform.forms import GovukDateField
 
 from .. import identifiers
-from ..constants import AddressKind, IdentifierKind, NameKind, RelationshipKind, RiskFlagKind, Sensitivity
+from ..constants import (
+    AddressKind,
+    DisabilityCode,
+    IdentifierKind,
+    NameKind,
+    RelationshipKind,
+    RiskFlagKind,
+    Sensitivity,
+)
 from ..models.identifier import normalise_identifier
 from ..record import agencies
 
@@ -253,5 +262,31 @@ class RiskFlagEndForm(forms.Form):
     ends_on = _date("End date", past=True, allow_today=True, hint="Leave blank to end it today")
     reason = forms.CharField(
         label="Why is the flag ending?", max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = _version()
+
+
+class DisabilityForm(forms.Form):
+    """A CIN census disability code (DfE list 8540); the service keeps the census's own rules."""
+
+    code = forms.ChoiceField(
+        label="Disability",
+        choices=DisabilityCode.choices,
+        widget=forms.RadioSelect,
+        help_text='Choose "No disability" only when the child has been asked and has none',
+    )
+    recorded_on = _date("Date recorded", past=True, allow_today=True, hint="Leave blank for today")
+    source_agency = _agency("Which agency told us", hint="Leave as not known if you do not know")
+
+    def clean_recorded_on(self) -> Any:
+        return self.cleaned_data.get("recorded_on") or clock.today()
+
+
+class DisabilityRemoveForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this disability being withdrawn?",
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, recorded in error, or no longer the case",
     )
     version = _version()

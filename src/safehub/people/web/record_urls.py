@@ -6,7 +6,7 @@ No `app_name`: `urls.py` adds these to the `people` namespace.
 
 from django.urls import path
 
-from . import find_views
+from . import disability_views, find_views
 from . import record_views as v
 
 urlpatterns = [
@@ -36,4 +36,10 @@ urlpatterns = [
     path("<uuid:person_id>/flags/add/", v.flag_add, name="flag_add"),
     path("<uuid:person_id>/flags/<uuid:part_id>/review/", v.flag_review, name="flag_review"),
     path("<uuid:person_id>/flags/<uuid:part_id>/end/", v.flag_end, name="flag_end"),
+    path("<uuid:person_id>/disabilities/add/", disability_views.disability_add, name="disability_add"),
+    path(
+        "<uuid:person_id>/disabilities/<uuid:part_id>/withdraw/",
+        disability_views.disability_remove,
+        name="disability_remove",
+    ),
 ]

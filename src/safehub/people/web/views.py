@@ -29,6 +29,7 @@ from ..involvements import open_involvements
 from ..models import Person
 from ..selectors import person_get, person_search
 from ..services import person_create, person_update
+from ..services.disability import person_disabilities
 from . import presenters
 from .find_views import remembered
 from .forms import PersonForm, PersonSearchForm
@@ -110,6 +111,7 @@ def detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         "can_see_access_log": request.user.has_capability(Capability.VIEW_ACCESS_LOG),  # type: ignore[union-attr]
         "can_merge": request.user.has_capability(Capability.MERGE_PEOPLE),  # type: ignore[union-attr]
         "sections": presenters.record_rows(person_record),
+        "disabilities": presenters.disability_rows(person_disabilities(actor=request.user, person=person)),
         # Open work with children's services (referrals, plans …), from the apps that hold it.
         "involvements": involvements,
         # A child already in care is linked to their period, not offered a second one.

@@ -14,14 +14,21 @@ from uuid import UUID
 from dateutil.relativedelta import relativedelta
 
 from safehub.casework.models import Allocation
+from safehub.people.constants import DisabilityCode
+from safehub.people.models import PersonDisability
 
 CHILD_COLUMNS = ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age of Child (Years)"]
 DISABILITY = "Does the Child have a Disability"
 TEAM_WORKER = ["Allocated Team", "Allocated Worker"]
 
-# Safehub holds no disability record yet (no model field): Ofsted's list offers "Unknown", which
-# says so honestly rather than guessing "No".
-DISABILITY_NOT_HELD = "c) Unknown"
+# Ofsted's answers to "Does the Child have a Disability", from the person's current CIN disability
+# codes: a disability is Yes, "No disability" (NONE) is No, and nothing recorded is Unknown, never
+# a guessed No.
+DISABILITY_YES = "a) Yes"
+DISABILITY_NO = "b) No"
+DISABILITY_UNKNOWN = "c) Unknown"
+# People per query when the disabilities are read: well inside SQLite's limit on IN (...) lists.
+_CHUNK = 900
 
 _GENDER = {"1": "a) Male", "2": "b) Female"}
 _GENDER_NOT_STATED = "c) Not stated/recorded"
@@ -118,9 +125,45 @@ def yes_no(value: bool | None) -> str:
     return "a) Yes" if value else "b) No"
 
 
+@dataclass(frozen=True)
+class DisabilityOf:
+    """A disability cell until `fill_disabilities` answers it: every list's people are read in one
+    query for the workbook, not one query a row."""
+
+    person_id: UUID
+
+
+def disability_answer(codes: Iterable[str]) -> str:
+    held = set(codes)
+    if held - {DisabilityCode.NONE}:
+        return DISABILITY_YES
+    return DISABILITY_NO if held else DISABILITY_UNKNOWN
+
+
+def fill_disabilities(sheets: Iterable[AnnexList]) -> None:
+    """Answer every `DisabilityOf` cell from the people's current disabilities."""
+    cells = [
+        (row, index)
+        for sheet in sheets
+        for row in sheet.rows
+        for index, cell in enumerate(row)
+        if isinstance(cell, DisabilityOf)
+    ]
+    people = sorted({row[index].person_id for row, index in cells}, key=str)
+    codes: dict[UUID, set[str]] = {}
+    for start in range(0, len(people), _CHUNK):
+        for person_id, code in PersonDisability.objects.filter(
+            person_id__in=people[start : start + _CHUNK], removed_at__isnull=True
+        ).values_list("person_id", "code"):
+            codes.setdefault(person_id, set()).add(code)
+    for row, index in cells:
+        row[index] = disability_answer(codes.get(row[index].person_id, ()))
+
+
 def child_cells(person: Any, as_at: date, *, disability: bool) -> list[Any]:
     """The opening cells; the first holds the person's id until the workbook swaps in the return id
-    (one `child_ids_for` call for the whole workbook, so ids are allocated once, together)."""
+    (one `child_ids_for` call for the whole workbook, so ids are allocated once, together), and the
+    disability cell is answered the same way (`fill_disabilities`)."""
     cells: list[Any] = [
         person.pk,
         gender_label(person.sex),
@@ -129,7 +172,7 @@ def child_cells(person: Any, as_at: date, *, disability: bool) -> list[Any]:
         age_at(person.date_of_birth, as_at),
     ]
     if disability:
-        cells.append(DISABILITY_NOT_HELD)
+        cells.append(DisabilityOf(person.pk))
     return cells
 
 

@@ -15,8 +15,8 @@ from safehub.looked_after.constants import (
 from safehub.looked_after.models import AdoptionDecision, CarerHousehold, PermanenceOrder, Placement
 
 from .common import (
-    DISABILITY_NOT_HELD,
     AnnexList,
+    DisabilityOf,
     Windows,
     child_cells,
     ethnicity_label,
@@ -175,7 +175,7 @@ def list_11_adopters(w: Windows) -> AnnexList:
                     household.reference,
                     gender_label(person.sex),
                     ethnicity_label(person.ethnicity),
-                    DISABILITY_NOT_HELD,
+                    DisabilityOf(person.pk),
                     yes_no(any(d.fostered_by_adopters for d in mine)),
                     _first_known(household),
                     None,

@@ -10,7 +10,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from ..identity import child_ids_for
-from .common import AnnexList, Windows
+from .common import AnnexList, Windows, fill_disabilities
 from .lists_adoption import list_10_adoption, list_11_adopters
 from .lists_care import list_8_children_in_care, list_9_care_leavers
 from .lists_cp import list_6_children_in_need, list_7_child_protection
@@ -40,9 +40,11 @@ _MAX_WIDTH = 60
 
 
 def build_lists(as_at: date) -> list[AnnexList]:
-    """Every list with its first column already holding the children's return ids."""
+    """Every list with its first column already holding the children's return ids, and its
+    disability column answered."""
     window = Windows(as_at)
     sheets = [build(window) for build in LISTS]
+    fill_disabilities(sheets)
     children = {pid for sheet in sheets if sheet.child_ids for pid in sheet.person_ids}
     ids = child_ids_for(children)
     for sheet in sheets:

@@ -27,8 +27,8 @@ from safehub.child_protection.models import (
     Referral,
     Section47Enquiry,
 )
-from safehub.people.constants import IdentifierKind
-from safehub.people.models import Person, PersonIdentifier
+from safehub.people.constants import DisabilityCode, IdentifierKind
+from safehub.people.models import Person, PersonDisability, PersonIdentifier
 from safehub.platform import clock
 
 from ..constants import ReturnKind
@@ -173,6 +173,12 @@ def _chunk_rows(
         identifiers[(absorbed.get(identifier.person_id, identifier.person_id), identifier.kind)].append(
             identifier
         )
+    # (census child) -> their current disability codes; an absorbed record's count as the survivor's.
+    disabilities: dict[UUID, set[str]] = defaultdict(set)
+    for person_id, code in PersonDisability.objects.filter(
+        person_id__in=[*people, *absorbed], removed_at__isnull=True
+    ).values_list("person_id", "code"):
+        disabilities[absorbed.get(person_id, person_id)].add(code)
     rows = []
     for person_id in people:
         person = persons[person_id]
@@ -182,7 +188,9 @@ def _chunk_rows(
             problems.append(DataProblem(_p, _c, field, value, message))
 
         starts = sorted(plan_starts[person_id])
-        child = _child_row(person, child_id, period, identifiers, report)
+        child = _child_row(
+            person, child_id, period, identifiers, census_disabilities(disabilities[person_id]), report
+        )
         for referral in sorted(
             (referrals[r] for r in referral_ids[person_id]), key=lambda r: (r.referral_date, r.created_at)
         ):
@@ -210,6 +218,7 @@ def _child_row(
     child_id: str,
     period: CensusPeriod,
     identifiers: dict[tuple[UUID, str], list[PersonIdentifier]],
+    disabilities: tuple[str, ...],
     report: Any,
 ) -> ChildRow:
     identifier_field: dict[str, str] = {IdentifierKind.UPN: "UPN", IdentifierKind.FORMER_UPN: "FormerUPN"}
@@ -257,10 +266,21 @@ def _child_row(
         sex=sex if born else codes.SEX_UNKNOWN,
         death_date=period.happened(person.date_of_death),
         ethnicity=ethnicity_code,
-        # Safehub records no disabilities yet (reported to the lead, issue 7): none are sent,
-        # rather than a "NONE" nobody recorded.
-        disabilities=(),
+        disabilities=disabilities,
     )
+
+
+def census_disabilities(codes: set[str]) -> tuple[str, ...]:
+    """The <Disability> codes to send: sorted, each once (8794), NONE only alone (8790).
+
+    Nothing recorded sends nothing: the element is optional in the schema, and a "NONE" nobody
+    recorded would tell the DfE the child was asked. A NONE beside a disability can only come from
+    merged records (the service refuses it on one record); the disability is what is known.
+    """
+    real = sorted(codes - {DisabilityCode.NONE})
+    if real:
+        return tuple(real)
+    return (DisabilityCode.NONE.value,) if DisabilityCode.NONE in codes else ()
 
 
 def _upn_unknown(child: ChildRow, period: CensusPeriod) -> str | None:

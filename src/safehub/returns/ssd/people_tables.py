@@ -1,9 +1,9 @@
 """The SSD's people and organisation tables (issue 7, ADR 0006).
 
-ssd_person, ssd_address, ssd_mother and ssd_linked_identifiers go into the person index;
-ssd_department and ssd_professionals into accounts. ssd_family and ssd_disability have no home in
-Safehub's model yet: their rows are checked (references, codes) and then refused with the reason,
-so the report says exactly what an import left behind.
+ssd_person, ssd_address, ssd_mother, ssd_linked_identifiers and ssd_disability go into the person
+index; ssd_department and ssd_professionals into accounts. ssd_family has no home in Safehub's model
+yet: its rows are checked (references) and then refused with the reason, so the report says exactly
+what an import left behind.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from collections.abc import Iterator, Sequence
 from typing import ClassVar
 
 from ._org_tables import DepartmentTable, ProfessionalTable
-from ._people_common import ROW_ERRORS, check_code, codes, row_problems
+from ._people_disability import DisabilityTable
 from ._people_links import AddressTable, LinkedIdentifierTable, MotherTable
 from ._people_person import PersonTable
-from .base import ExportContext, LoadContext, Problem, Row, required
+from .base import ExportContext, LoadContext, Problem, Row
 from .tables import register
 
 
@@ -40,41 +40,6 @@ class FamilyTable:
             )
             for row in rows
         ]
-
-    def export(self, ctx: ExportContext) -> Iterator[Row]:
-        return iter(())
-
-
-class DisabilityTable:
-    """Safehub has no record of a child's disabilities yet (see the report to the lead): each row's
-    code is checked against the CIN list, then the row is refused as not supported."""
-
-    name: ClassVar[str] = "ssd_disability"
-    id_field: ClassVar[str] = "disa_table_id"
-    fields: ClassVar[tuple[str, ...]] = ("disa_person_id", "disa_table_id", "disa_disability_code")
-    depends_on: ClassVar[tuple[str, ...]] = ("ssd_person",)
-    references: ClassVar[dict[str, str]] = {"disa_person_id": "ssd_person"}
-
-    def load(self, rows: Sequence[Row], ctx: LoadContext) -> list[Problem]:
-        problems: list[Problem] = []
-        allowed = codes("cin.disabilitytype")
-        for row in rows:
-            row_id = row.get(self.id_field, "")
-            try:
-                required(row, "disa_disability_code")
-                check_code(row, "disa_disability_code", allowed, "cin.disabilitytype")
-            except ROW_ERRORS as error:
-                problems.extend(row_problems(self.name, row_id, error))
-                continue
-            problems.append(
-                Problem(
-                    self.name,
-                    row_id,
-                    "disa_disability_code",
-                    "not supported yet: Safehub has no place to record a child's disability",
-                )
-            )
-        return problems
 
     def export(self, ctx: ExportContext) -> Iterator[Row]:
         return iter(())

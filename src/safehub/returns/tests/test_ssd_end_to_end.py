@@ -33,8 +33,7 @@ CHILDREN = 40
 UNSUPPORTED = {
     "ssd_early_help_episodes", "ssd_send", "ssd_sen_need", "ssd_ehcp_requests", "ssd_ehcp_assessment",
     "ssd_ehcp_named_plan", "ssd_ehcp_active_plans", "ssd_pre_proceedings", "ssd_voice_of_child",
-    "ssd_s251_finance", "ssd_version_log", "ssd_api_data_staging", "ssd_family", "ssd_disability",
-    "ssd_cla_care_plan",
+    "ssd_s251_finance", "ssd_version_log", "ssd_api_data_staging", "ssd_family", "ssd_cla_care_plan",
 }  # fmt: skip
 
 # Fields Safehub keeps in another shape, so a round trip cannot give the text back as it was:

@@ -177,3 +177,49 @@ def test_a_restricted_person_gets_no_upn(make_user) -> None:
     )
     assert isinstance(outcome, NotFoundOrForbidden)
     assert not PersonIdentifier.objects.filter(value=UPNS[0]).exists()
+
+
+def test_disabilities_keep_the_census_rules_and_answer_a_code_already_held(make_user) -> None:
+    """8794 (a code once) and 8790 (NONE alone), in the disability service's words; R19 for a
+    restricted person; history and one audit event for what was written."""
+    from safehub.people.constants import DisabilityCode
+    from safehub.people.imports.links import NewDisability, people_disabilities_add
+    from safehub.people.models import PersonDisability
+    from safehub.people.services import person_disability_add
+    from safehub.people.services.disability import NONE_WITH_OTHERS, OTHERS_WITH_NONE
+
+    actor = make_user(Role.DATA_OFFICER)
+    child, none_child, hidden = (indexed_person(actor=actor) for _ in range(3))
+    person_disability_add(actor=actor, person=child, code=DisabilityCode.AUT)
+    restrict(hidden)
+    outcomes = people_disabilities_add(
+        actor=actor,
+        items=[
+            NewDisability(person_id=child.pk, code=DisabilityCode.AUT),  # already held (8794)
+            NewDisability(person_id=child.pk, code=DisabilityCode.LD),
+            NewDisability(person_id=child.pk, code=DisabilityCode.NONE),  # beside AUT and LD
+            NewDisability(person_id=none_child.pk, code=DisabilityCode.NONE),
+            NewDisability(person_id=none_child.pk, code=DisabilityCode.VIS),  # beside NONE, this batch
+            NewDisability(person_id=none_child.pk, code="XYZ"),
+            NewDisability(person_id=hidden.pk, code=DisabilityCode.HEAR),
+            NewDisability(person_id=child.pk, code=DisabilityCode.HEAR, recorded_on=date(2999, 1, 1)),
+        ],
+        reason=REASON,
+    )
+    assert outcomes[0].message_dict == {"code": ["This disability is already recorded for this person."]}
+    assert PersonDisability.objects.get(pk=outcomes[1]).code == DisabilityCode.LD
+    assert outcomes[2].message_dict == {"code": [NONE_WITH_OTHERS]}
+    assert PersonDisability.objects.get(pk=outcomes[3]).person == none_child
+    assert outcomes[4].message_dict == {"code": [OTHERS_WITH_NONE]}
+    assert "code" in outcomes[5].message_dict
+    assert isinstance(outcomes[6], NotFoundOrForbidden)
+    assert "recorded_on" in outcomes[7].message_dict
+    assert sorted(PersonDisability.objects.filter(person=child).values_list("code", flat=True)) == [
+        "AUT",
+        "LD",
+    ]
+    assert not PersonDisability.objects.filter(person=hidden).exists()
+    written = PersonDisability.objects.get(pk=outcomes[1])
+    assert written.history.get().history_user_id == actor.pk
+    [event] = AuditEvent.objects.filter(section="disabilities", reason=REASON)
+    assert sorted(event.detail["result_ids"]) == sorted([str(child.pk), str(none_child.pk)])

@@ -24,7 +24,7 @@ from safehub.child_protection.models import (
 from safehub.child_protection.tests.factories import ReferralFactory
 from safehub.people.constants import IdentifierKind, Sex
 from safehub.people.identifiers import make_upn
-from safehub.people.models import Person, PersonIdentifier
+from safehub.people.models import Person, PersonDisability, PersonIdentifier
 from safehub.people.tests.factories import PersonFactory
 from safehub.returns.constants import ChildIdSource
 from safehub.returns.models import ChildReturnId
@@ -42,6 +42,12 @@ def child(child_id: str | None = None, *, upn_serial: int | None = None, **field
             person=person, kind=IdentifierKind.UPN, value=make_upn(la_code=852, serial=upn_serial)
         )
     return person
+
+
+def disabilities(person: Person, *codes: str) -> None:
+    """Current disability codes, as the person page records them (the census reads the codes only)."""
+    for code in codes:
+        PersonDisability.objects.create(person=person, code=code)
 
 
 def referral(

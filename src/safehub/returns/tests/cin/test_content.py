@@ -42,7 +42,7 @@ def test_identifiers_of_a_born_child_with_a_upn() -> None:
     assert identifiers.findtext("PersonBirthDate") == "2015-02-03"
     assert identifiers.findtext("Sex") == "M"
     assert entry.findtext("ChildCharacteristics/Ethnicity") == "APKN"
-    # Safehub holds no disability record yet: nothing is sent rather than an unrecorded NONE.
+    # No disability recorded: nothing is sent rather than an unrecorded NONE (test_disabilities.py).
     assert entry.find("ChildCharacteristics/Disabilities") is None
 
 

@@ -18,7 +18,7 @@ from safehub.people.constants import Sex
 from safehub.returns.cin.builder import census_build
 from safehub.returns.cin.schema import schema_errors
 
-from .cases import assessment, child, cin_plan, conference, cp_plan, referral, section47
+from .cases import assessment, child, cin_plan, conference, cp_plan, disabilities, referral, section47
 
 GOLDEN = Path(__file__).parent / "golden" / "cin_2026.xml"
 
@@ -26,6 +26,7 @@ GOLDEN = Path(__file__).parent / "golden" / "cin_2026.xml"
 def _cases() -> None:
     # Referred, assessed, section 47, ICPC, plan with a review, plan ended, CIN plan, closed.
     a = child("GOLD01", date_of_birth=date(2014, 7, 1), sex=Sex.MALE, upn_serial=1, ethnicity="WBRI")
+    disabilities(a, "LD", "AUT")
     ref = referral(a, date(2025, 4, 10), closed=date(2026, 3, 20), reason="RC7", source="6", need="N1")
     assessment(ref, date(2025, 4, 11), date(2025, 5, 20), ["3A", "4B"])
     enquiry = section47(ref, date(2025, 5, 21), date(2025, 6, 11), completed=date(2025, 6, 10))
@@ -45,6 +46,7 @@ def _cases() -> None:
     referral(c, date(2025, 11, 4), closed=date(2025, 11, 5), reason="RC7", nfa=True, source="2A", need="")
     # Open on 1 April on a plan from the year before, still on it on 31 March.
     d = child("GOLD04", date_of_birth=date(2019, 9, 9), sex=Sex.MALE, upn_serial=4, ethnicity="MWBA")
+    disabilities(d, "NONE")
     ref = referral(d, date(2024, 10, 1), source="5D", need="N4")
     assessment(ref, date(2024, 10, 2), date(2024, 11, 1), ["16A"])
     old = section47(ref, date(2024, 11, 4), date(2024, 11, 25), completed=date(2024, 11, 22))

@@ -60,22 +60,11 @@ def test_a_professional_in_an_unknown_department_is_refused_at_the_field(
     }
 
 
-def test_disabilities_and_families_are_refused_with_the_reason(officer: Any, tmp_path: Path) -> None:
+def test_families_are_refused_with_the_reason(officer: Any, tmp_path: Path) -> None:
     extract = people_extract()
-    extract["ssd_disability"] = [
-        {"disa_table_id": "DS1", "disa_person_id": "P1001", "disa_disability_code": "HEAR"},
-        {"disa_table_id": "DS2", "disa_person_id": "P1001", "disa_disability_code": "WINGS"},
-    ]
     extract["ssd_family"] = [{"fami_table_id": "F1", "fami_family_id": "FAM1", "fami_person_id": "P1001"}]
     run = run_import(write_extract(tmp_path / "x", extract), actor=officer)
 
-    disabilities = _problems(run, "ssd_disability")
-    assert disabilities["DS1"] == [
-        ("disa_disability_code", "not supported yet: Safehub has no place to record a child's disability")
-    ]
-    assert disabilities["DS2"] == [
-        ("disa_disability_code", "disa_disability_code 'WINGS' is not a code of the list cin.disabilitytype")
-    ]
     assert "not supported yet" in _problems(run, "ssd_family")["F1"][0][1]
 
 
