@@ -32,6 +32,8 @@ from safehub.looked_after.models import (
 from safehub.people.constants import AddressKind, IdentifierKind
 from safehub.people.models import Person
 
+from ..cin.builder import census_disabilities
+
 # The DfE sex codes from 2024-25 (CIN `Sex`): Safehub's 1/2 and everything else as not known.
 _SEX = {"1": "M", "2": "F"}
 # The oldest young person in the cohort: care leavers are supported to 25 (STATUTORY.md §5).
@@ -96,8 +98,13 @@ def _child_details(person: Any) -> dict[str, Any]:
         "expected_date_of_birth": _iso(person.expected_date_of_birth),
         "sex": _SEX.get(person.sex, "U"),
         "ethnicity": person.ethnicity or None,
-        # Safehub holds no disability record yet: an empty list, never a guessed "NONE".
-        "disabilities": [],
+        # The current codes as the CIN census sends them (NONE only alone); none recorded is an
+        # empty list, never a guessed "NONE".
+        "disabilities": list(
+            census_disabilities(
+                set(person.disabilities.filter(removed_at__isnull=True).values_list("code", flat=True))
+            )
+        ),
         "postcode": home.address.postcode if home and home.address.postcode else None,
         "uasc_flag": uasc is not None,
         "uasc_end_date": _iso(uasc.ceased_on) if uasc else None,

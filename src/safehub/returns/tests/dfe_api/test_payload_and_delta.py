@@ -206,3 +206,18 @@ def test_a_merged_child_is_purged_whole() -> None:
         "purge": True,
     }
     assert purge.state is None
+
+
+def test_disabilities_are_sent_as_the_census_sends_them() -> None:
+    """Current codes, sorted, NONE only alone; a withdrawn code is not sent; none recorded is []."""
+    from safehub.people.constants import DisabilityCode
+    from safehub.people.models import PersonDisability
+
+    child = child_with_history()
+    details = child_payload(child.person, child_id="SH00000001")["Children"]["child_details"]
+    assert details["disabilities"] == []
+    for code in (DisabilityCode.VIS, DisabilityCode.AUT, DisabilityCode.HEAR):
+        PersonDisability.objects.create(person=child.person, code=code)
+    PersonDisability.objects.filter(code=DisabilityCode.HEAR).update(removed_at="2026-06-01T00:00:00Z")
+    details = child_payload(child.person, child_id="SH00000001")["Children"]["child_details"]
+    assert details["disabilities"] == ["AUT", "VIS"]
