@@ -18,7 +18,8 @@ from safehub.child_protection.services._rules import Errors, _d, add, check_not_
 from safehub.people.services.birth import is_unborn
 
 from .base import ExportContext, LoadContext, Row, RowRefused, parse_date, parse_flag
-from .casework_cin import check_on_referral, load_referrals, referral_for, visit_flags, yes_no
+from .casework_cin import check_on_referral, load_referrals, referral_for, yes_no
+from .casework_cin_plans import visit_flags
 from .casework_common import (
     CATEGORY_TO_SSD,
     Adapter,

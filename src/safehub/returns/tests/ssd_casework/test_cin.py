@@ -8,12 +8,8 @@ import pytest
 
 from safehub.child_protection.constants import AssessmentOutcome, VisitKind
 from safehub.child_protection.models import Assessment, ChildInNeedPlan, Visit
-from safehub.returns.ssd.casework_cin import (
-    AssessmentFactorsTable,
-    CinAssessmentsTable,
-    CinPlansTable,
-    CinVisitsTable,
-)
+from safehub.returns.ssd.casework_cin import AssessmentFactorsTable, CinAssessmentsTable
+from safehub.returns.ssd.casework_cin_plans import CinPlansTable, CinVisitsTable
 from safehub.returns.ssd.casework_referrals import CinEpisodesTable
 
 from .conftest import Env, assert_round_trip, problems_by_field

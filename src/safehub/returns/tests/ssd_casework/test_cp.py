@@ -19,7 +19,7 @@ from safehub.child_protection.models import (
     StrategyDiscussion,
     Visit,
 )
-from safehub.returns.ssd.casework_cin import CinPlansTable
+from safehub.returns.ssd.casework_cin_plans import CinPlansTable
 from safehub.returns.ssd.casework_cp import InitialConferenceTable, Section47Table
 from safehub.returns.ssd.casework_cp_plans import CpPlansTable, CpReviewsTable, CpVisitsTable
 from safehub.returns.ssd.casework_referrals import CinEpisodesTable
