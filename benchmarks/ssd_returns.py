@@ -8,7 +8,7 @@ plain csv-reading of the same files (the I/O floor); the import's ratio to it is
 Targets: import <= 5 min on each database; CIN and 903 generation <= 30 s each.
 
     .venv/bin/python benchmarks/ssd_returns.py [--children 50000] [--years 6] [--seed 1]
-        [--postgres postgres://postgres@127.0.0.1:5432/h7_bench] [--keep]
+        [--postgres postgres://postgres@127.0.0.1:5432/h7_bench [--no-sqlite]] [--keep]
 
 The PostgreSQL database named must exist and be empty. Synthetic data only.
 """
@@ -117,6 +117,11 @@ def main() -> None:
     parser.add_argument("--today", type=date.fromisoformat, default=date.today())
     parser.add_argument("--postgres", help="URL of an empty PostgreSQL database to run on as well")
     parser.add_argument("--keep", action="store_true", help="Keep the extract and outputs")
+    parser.add_argument(
+        "--no-sqlite",
+        action="store_true",
+        help="Only the PostgreSQL run (with --postgres), e.g. on a second pass",
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="safehub-ssd-bench-"))
@@ -146,8 +151,9 @@ def main() -> None:
     )
     year = latest_complete_year(args.today)
     print(f"Returns for the collection year ending 31 March {year}")
-    print("SQLite:")
-    run_on(f"sqlite:///{work}/bench.sqlite3", extract, year, work / "sqlite", rows, floor_seconds)
+    if not args.no_sqlite:
+        print("SQLite:")
+        run_on(f"sqlite:///{work}/bench.sqlite3", extract, year, work / "sqlite", rows, floor_seconds)
     if args.postgres:
         print("PostgreSQL:")
         run_on(args.postgres, extract, year, work / "postgres", rows, floor_seconds)
