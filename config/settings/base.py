@@ -215,6 +215,9 @@ SAFEHUB_LOCAL_AUTHORITY_CODE = SAFEHUB_LA_CODE
 # this system by in the CIN header.
 SAFEHUB_LA_OLD_CODE = env_str("SAFEHUB_LA_OLD_CODE", "")
 SAFEHUB_RETURNS_SOFTWARE_CODE = env_str("SAFEHUB_RETURNS_SOFTWARE_CODE", "Safehub")
+# The account `safehub returns ...` commands act as when --as-user is not given (a scheduled job's
+# service account, with the returns function); empty: every command must name one.
+SAFEHUB_RETURNS_USER = env_str("SAFEHUB_RETURNS_USER", "")
 
 # --- Returns (issue 7). The DfE validators need pandas < 2 and Python <= 3.11, so they run out of
 # process from their own virtual environment (`make validators`).

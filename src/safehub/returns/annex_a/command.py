@@ -23,7 +23,9 @@ def add_arguments(parser: CommandParser) -> None:
     parser.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="The inspection date")
     parser.add_argument("--out", required=True, type=Path, metavar="FILE.xlsx", help="Where to write")
     parser.add_argument(
-        "--as-user", required=True, metavar="EMAIL", help="The user the return is produced (and audited) as"
+        "--as-user",
+        metavar="EMAIL",
+        help="(default: SAFEHUB_RETURNS_USER) The user the return is produced (and audited) as",
     )
 
 

@@ -32,9 +32,8 @@ def add_arguments(parser: CommandParser) -> None:
     parser.add_argument("--out", type=Path, required=True, metavar="FILE.xml", help="Where to write the XML")
     parser.add_argument(
         "--as-user",
-        required=True,
         metavar="EMAIL",
-        help="Who the return is recorded as produced by (needs the prepare-returns function)",
+        help="(default: SAFEHUB_RETURNS_USER) Who the return is recorded as produced by (needs the prepare-returns function)",
     )
 
 

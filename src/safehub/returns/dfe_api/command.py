@@ -35,7 +35,9 @@ def add_arguments(parser: CommandParser) -> None:
         "(only when the files are submitted by another route)",
     )
     parser.add_argument(
-        "--as-user", required=True, metavar="EMAIL", help="The user the feed is produced (and audited) as"
+        "--as-user",
+        metavar="EMAIL",
+        help="(default: SAFEHUB_RETURNS_USER) The user the feed is produced (and audited) as",
     )
 
 

@@ -19,9 +19,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--as-user",
-        required=True,
         metavar="EMAIL",
-        help="The user the export is recorded as (needs prepare returns)",
+        help="(default: SAFEHUB_RETURNS_USER) The user the export is recorded as (needs prepare returns)",
     )
 
 

@@ -35,8 +35,7 @@ def add_arguments(parser: CommandParser) -> None:
     parser.add_argument(
         "--as-user",
         metavar="EMAIL",
-        required=True,
-        help="The user the return is produced (and audited) as; needs 'prepare returns'.",
+        help="(default: SAFEHUB_RETURNS_USER) The user the return is produced (and audited) as; needs 'prepare returns'.",
     )
 
 

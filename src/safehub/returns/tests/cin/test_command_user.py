@@ -40,3 +40,20 @@ def test_a_blank_as_user_is_refused_too(tmp_path: Path, command: str) -> None:
         call_command("returns", command, *arguments, "--as-user", "  ")
     assert list(tmp_path.iterdir()) == []
     assert not ProducedReturn.objects.exists()
+
+
+def test_the_commands_as_the_issue_states_them_run_as_the_configured_service_account(
+    tmp_path: Path, make_user, settings
+) -> None:
+    """`safehub returns import-ssd DIR` with no --as-user acts as SAFEHUB_RETURNS_USER, which must
+    still be an active user with the returns function (R27: never anonymous)."""
+    from safehub.accounts.constants import Role
+
+    officer = make_user(Role.DATA_OFFICER)
+    settings.SAFEHUB_RETURNS_USER = officer.email
+    call_command("returns", "import-ssd", str(tmp_path))
+    assert ImportRun.objects.get().started_by == officer
+    settings.SAFEHUB_RETURNS_USER = make_user(Role.PERFORMANCE_ANALYST).email
+    with pytest.raises(CommandError, match="may not import"):
+        call_command("returns", "import-ssd", str(tmp_path))
+    assert ImportRun.objects.count() == 1
