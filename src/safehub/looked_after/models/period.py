@@ -104,7 +104,8 @@ class Placement(VersionedModel):
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="placements")
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
-    end_reason = models.CharField(max_length=5, blank=True, help_text="903 REASON_PLACE_CHANGE.")
+    # Six letters: the longest code of the list is CUSTOD (custody arrangement).
+    end_reason = models.CharField(max_length=6, blank=True, help_text="903 REASON_PLACE_CHANGE.")
     placement_type = models.CharField(max_length=3, help_text="903 PLACE.")
     provider = models.CharField(max_length=3, blank=True, help_text="903 PLACE_PROVIDER.")
     urn = models.CharField(max_length=8, blank=True, help_text="Ofsted unique reference number.")

@@ -251,6 +251,16 @@ def test_placement_change_ends_one_and_starts_the_next_the_same_day(people):
     assert [(e.rne, e.reason_place_change) for e in period_episodes(period)] == [("S", "CARPL"), ("P", "")]
 
 
+def test_every_reason_for_a_placement_change_is_kept_even_the_six_letter_one(people):
+    """CUSTOD (custody arrangement) is the list's one six-letter code: a 50,000-child SSD import
+    found it refused by a five-letter column."""
+    worker, manager = people
+    period = started(manager)
+    _move(worker, period, reason="CUSTOD")
+    assert period.placements.get(started_on=START).end_reason == "CUSTOD"
+    assert period_episodes(period)[0].reason_place_change == "CUSTOD"
+
+
 def test_moving_with_the_same_household_is_T_and_same_day_legal_change_is_U(people):
     worker, manager = people
     household = HouseholdFactory(places=2)
