@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "safehub.reference_data",
     "safehub.people",
     "safehub.casework",
+    "safehub.early_help",
     "safehub.child_protection",
     "safehub.looked_after",
     "safehub.front_door",

@@ -13,6 +13,8 @@ class Role(models.TextChoices):
     MASH_PARTNER = "mash_partner", "MASH partner officer"
     REFERRER = "referrer", "Referring professional"
     EARLY_HELP = "early_help", "Early help practitioner"
+    # A school, health or voluntary-sector professional leading or joining a family's early help.
+    EARLY_HELP_PARTNER = "early_help_partner", "Early help partner professional"
     SOCIAL_WORKER = "social_worker", "Social worker"
     TEAM_MANAGER = "team_manager", "Team manager"
     IRO = "iro", "IRO / conference chair"
@@ -85,6 +87,17 @@ class Capability(models.TextChoices):
     )
     VIEW_SUFFICIENCY = "view_sufficiency", "See placement sufficiency: children needing homes and vacancies"
     VIEW_RETURNS = "view_returns", "See statutory returns and what the DfE validators found"
+    VIEW_EARLY_HELP = "view_early_help", "See early help episodes"
+    RECORD_EARLY_HELP = (
+        "record_early_help",
+        "Record early help: assessments, consent, TAF meetings, family plans and reviews",
+    )
+    MANAGE_EARLY_HELP = (
+        "manage_early_help",
+        "Open and close early help episodes, decide requests for support, step families up",
+    )
+    REQUEST_EARLY_HELP = "request_early_help", "Ask the early help team to support a family"
+    VIEW_EARLY_HELP_DASHBOARD = "view_early_help_dashboard", "See the early help dashboard"
     PREPARE_RETURNS = (
         "prepare_returns",
         "Produce statutory returns, run the DfE validators, explain queries, import and export SSD extracts",
@@ -124,18 +137,47 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.MANAGE_CLOCKS,
             C.VIEW_MASH_DASHBOARD,
             C.VIEW_CASES,
+            C.VIEW_EARLY_HELP,
         }
     ),
     Role.MASH_SOCIAL_WORKER: frozenset(
-        {C.VIEW_PEOPLE, C.EDIT_PEOPLE, C.BREAK_GLASS, C.VIEW_CONTACTS, C.RECORD_CONTACTS, C.VIEW_CASES}
+        {
+            C.VIEW_PEOPLE,
+            C.EDIT_PEOPLE,
+            C.BREAK_GLASS,
+            C.VIEW_CONTACTS,
+            C.RECORD_CONTACTS,
+            C.VIEW_CASES,
+            C.VIEW_EARLY_HELP,
+        }
     ),
     # A partner officer sees only the requests addressed to their agency (issue 4, item 5).
     Role.MASH_PARTNER: frozenset({C.ANSWER_REQUESTS}),
     # A referring professional sees only what they submitted, in the portal (issue 4, item 2).
-    Role.REFERRER: frozenset({C.SUBMIT_REFERRALS}),
-    Role.EARLY_HELP: frozenset({C.VIEW_PEOPLE, C.EDIT_PEOPLE}),
+    Role.REFERRER: frozenset({C.SUBMIT_REFERRALS, C.REQUEST_EARLY_HELP}),
+    Role.EARLY_HELP: frozenset(
+        {
+            C.VIEW_PEOPLE,
+            C.EDIT_PEOPLE,
+            C.VIEW_EARLY_HELP,
+            C.RECORD_EARLY_HELP,
+            C.MANAGE_EARLY_HELP,
+            C.VIEW_EARLY_HELP_DASHBOARD,
+        }
+    ),
+    # A partner professional sees only the episodes they are a TAF member of (issue 9, item 3) and
+    # cannot search people: what they know of a family comes from those episodes.
+    Role.EARLY_HELP_PARTNER: frozenset({C.VIEW_EARLY_HELP, C.RECORD_EARLY_HELP, C.REQUEST_EARLY_HELP}),
     Role.SOCIAL_WORKER: frozenset(
-        {C.VIEW_PEOPLE, C.EDIT_PEOPLE, C.BREAK_GLASS, C.VIEW_CASES, C.RECORD_CASEWORK, C.MANAGE_HOUSEHOLDS}
+        {
+            C.VIEW_PEOPLE,
+            C.EDIT_PEOPLE,
+            C.BREAK_GLASS,
+            C.VIEW_CASES,
+            C.RECORD_CASEWORK,
+            C.MANAGE_HOUSEHOLDS,
+            C.VIEW_EARLY_HELP,
+        }
     ),
     # Managers decide merges: a wrong merge hides one child inside another's record (T16).
     Role.TEAM_MANAGER: frozenset(
@@ -152,6 +194,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.MANAGE_HOUSEHOLDS,
             C.VIEW_SUFFICIENCY,
             C.VIEW_RETURNS,
+            C.VIEW_EARLY_HELP,
         }
     ),
     # Conference chairs record conferences and their decisions; they do not run the case.
@@ -159,7 +202,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # Aggregates only: the dashboard shows counts, never a child (R22).
     # Returns: the status and the findings by rule; producing and downloading whole returns
     # (every child's record) is the returns and data quality officer's.
-    Role.PERFORMANCE_ANALYST: frozenset({C.VIEW_MASH_DASHBOARD, C.VIEW_SUFFICIENCY, C.VIEW_RETURNS}),
+    Role.PERFORMANCE_ANALYST: frozenset(
+        {C.VIEW_MASH_DASHBOARD, C.VIEW_SUFFICIENCY, C.VIEW_RETURNS, C.VIEW_EARLY_HELP_DASHBOARD}
+    ),
     # The returns team: produces the returns and corrects at source what the validators flag, so
     # it reads children's records and records casework (corrections are audited like any other).
     Role.DATA_OFFICER: frozenset(

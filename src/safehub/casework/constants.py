@@ -62,6 +62,9 @@ class LocalTimescale(models.TextChoices):
     CIN_PLAN_REVIEW = "cin_plan_review", "Child in need plan reviews"
     CORE_GROUP = "core_group", "Core groups after the first"
     DUE_SOON = "due_soon", "How far ahead a task counts as due soon"
+    EH_ASSESSMENT = "eh_assessment", "Early help assessment, from the episode opening"
+    EH_FIRST_TAF = "eh_first_taf", "First Team Around the Family meeting, from the episode opening"
+    EH_PLAN_REVIEW = "eh_plan_review", "Early help family plan reviews"
 
 
 LOCAL_TIMESCALE_DEFAULTS: dict[str, tuple[int, str]] = {
@@ -70,6 +73,9 @@ LOCAL_TIMESCALE_DEFAULTS: dict[str, tuple[int, str]] = {
     LocalTimescale.CIN_PLAN_REVIEW: (3, TimescaleUnit.MONTHS),
     LocalTimescale.CORE_GROUP: (6, TimescaleUnit.WEEKS),
     LocalTimescale.DUE_SOON: (5, TimescaleUnit.WORKING_DAYS),
+    LocalTimescale.EH_ASSESSMENT: (30, TimescaleUnit.WORKING_DAYS),
+    LocalTimescale.EH_FIRST_TAF: (20, TimescaleUnit.WORKING_DAYS),
+    LocalTimescale.EH_PLAN_REVIEW: (6, TimescaleUnit.WEEKS),
 }
 
 

@@ -4,17 +4,23 @@ Case records are children's services work: a role with `view_cases` sees every c
 whose child it is restricted from (a restricted or sealed person restricts everything recorded
 about them, so a case is never a side door to the child). Writing needs `record_casework`;
 allocating, authorising and closing need `manage_cases`.
+
+Early help involvements (issue 9) are the early help capabilities' instead, so an early help
+practitioner, who has no `view_cases`, still sees the tasks on the families they hold. A partner
+professional never reaches them this way: what a partner sees is the episodes they are a TAF
+member of, through early help's own policy, never a list of every family in early help.
 """
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from safehub.access import selectors as access_selectors
 from safehub.access.policies import Policy
-from safehub.accounts.constants import Capability
+from safehub.accounts.constants import Capability, Role
 from safehub.people.models import Person
 
+from .constants import CaseService
 from .models import Document, Involvement
 
 PERSON_TYPE = Person._meta.label_lower
@@ -24,6 +30,20 @@ ACTION_CAPABILITY = {
     "record": Capability.RECORD_CASEWORK,
     "manage": Capability.MANAGE_CASES,
 }
+EARLY_HELP_CAPABILITY = {
+    "view": Capability.VIEW_EARLY_HELP,
+    "record": Capability.RECORD_EARLY_HELP,
+    "manage": Capability.MANAGE_EARLY_HELP,
+}
+
+
+def _services(actor: Any, action: str) -> tuple[bool, bool]:
+    """(may reach social care involvements, may reach early help involvements) for `action`."""
+    social_care = bool(actor.has_capability(ACTION_CAPABILITY[action]))
+    early_help = actor.role != Role.EARLY_HELP_PARTNER and bool(
+        actor.has_capability(EARLY_HELP_CAPABILITY[action])
+    )
+    return social_care, early_help
 
 
 def person_hidden(actor: Any) -> QuerySet[Any]:
@@ -40,12 +60,18 @@ class InvolvementPolicy(Policy[Involvement]):
     actions = tuple(ACTION_CAPABILITY)
 
     def base_scope(self, actor: Any, qs: QuerySet[Involvement], action: str) -> QuerySet[Involvement]:
-        if not actor.has_capability(ACTION_CAPABILITY[action]):
+        social_care, early_help = _services(actor, action)
+        if not (social_care or early_help):
             return qs.none()
+        if not (social_care and early_help):
+            is_early_help = Q(service=CaseService.EARLY_HELP)
+            qs = qs.filter(is_early_help if early_help else ~is_early_help)
         return qs.exclude(person_id__in=person_hidden(actor))
 
     def base_can(self, actor: Any, action: str, obj: Involvement) -> bool:
-        return bool(actor.has_capability(ACTION_CAPABILITY[action])) and person_open(actor, obj.person_id)
+        social_care, early_help = _services(actor, action)
+        allowed = early_help if obj.service == CaseService.EARLY_HELP else social_care
+        return allowed and person_open(actor, obj.person_id)
 
 
 class DocumentPolicy(Policy[Document]):

@@ -30,13 +30,23 @@ def _asks_for_access(user: Any) -> bool:
     return getattr(user, "role", None) in REQUESTER_ROLES
 
 
+def _holds_cases(user: Any) -> bool:
+    return bool(
+        user.has_capability(Capability.RECORD_CASEWORK) or user.has_capability(Capability.MANAGE_EARLY_HELP)
+    )
+
+
 _ITEMS: list[tuple[str, str, _Gate]] = [
     ("Home", "web:home", None),
     ("MASH queue", "front_door:queue", Capability.VIEW_CONTACTS),
     ("Referrals", "portal:home", Capability.SUBMIT_REFERRALS),
     ("Information requests", "partner:inbox", Capability.ANSWER_REQUESTS),
     ("MASH dashboard", "front_door_dashboard:dashboard", Capability.VIEW_MASH_DASHBOARD),
-    ("My tasks", "casework:my_tasks", Capability.RECORD_CASEWORK),
+    ("My tasks", "casework:my_tasks", _holds_cases),
+    ("Early help", "early_help:episode_list", Capability.VIEW_EARLY_HELP),
+    ("Requests for support", "early_help:request_inbox", Capability.MANAGE_EARLY_HELP),
+    ("Ask for early help", "early_help:my_requests", Capability.REQUEST_EARLY_HELP),
+    ("Early help dashboard", "early_help:dashboard", Capability.VIEW_EARLY_HELP_DASHBOARD),
     ("Cases", "child_protection:case_list", Capability.VIEW_CASES),
     ("Children in care", "looked_after:period_list", Capability.VIEW_CASES),
     ("Care leavers", "looked_after_leavers:leaver_list", Capability.VIEW_CASES),

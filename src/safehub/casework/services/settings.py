@@ -32,6 +32,11 @@ LOCAL_MAXIMUM_DAYS: dict[str, int] = {
     LocalTimescale.CIN_PLAN_REVIEW: 184,
     LocalTimescale.CORE_GROUP: 92,
     LocalTimescale.DUE_SOON: 31,
+    # Early help: an assessment within 3 months, a first TAF within 2, plan reviews at least
+    # every 3 months (a plan unreviewed for longer is drift, which reviews of early help find).
+    LocalTimescale.EH_ASSESSMENT: 92,
+    LocalTimescale.EH_FIRST_TAF: 61,
+    LocalTimescale.EH_PLAN_REVIEW: 92,
 }
 _DAYS_PER_UNIT: dict[str, float] = {
     TimescaleUnit.WORKING_DAYS: 7 / 5,

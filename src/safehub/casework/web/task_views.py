@@ -42,7 +42,9 @@ def _put_errors(form: Any, error: ValidationError, rename: dict[str, str] | None
         form.add_error(name if name in form.fields else None, msgs)
 
 
-@capability_required(Capability.RECORD_CASEWORK)
+# Early help practitioners hold families too, and their clocks are tasks (issue 9). Partner
+# professionals (record_early_help without manage) hold no involvements, so have no task list.
+@capability_required((Capability.RECORD_CASEWORK, Capability.MANAGE_EARLY_HELP))
 @require_GET
 def my_tasks(request: HttpRequest) -> HttpResponse:
     actor: Any = request.user

@@ -18,17 +18,19 @@ from safehub.platform.errors import PermissionRefused
 View = Callable[..., HttpResponseBase]
 
 
-def _refusal(request: HttpRequest, capability: str) -> HttpResponseBase | None:
+def _refusal(request: HttpRequest, capability: str | tuple[str, ...]) -> HttpResponseBase | None:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not user.has_capability(capability):
-        raise PermissionDenied(f"Needs capability {capability}")
+    wanted = (capability,) if isinstance(capability, str) else capability
+    if not any(user.has_capability(c) for c in wanted):
+        raise PermissionDenied(f"Needs capability {' or '.join(wanted)}")
     return None
 
 
-def capability_required(capability: str) -> Callable[[View], View]:
-    """Decorate a function view: login required, then `capability` required."""
+def capability_required(capability: str | tuple[str, ...]) -> Callable[[View], View]:
+    """Decorate a function view: login required, then `capability` (or any one of a tuple of
+    them, for a page two services share, such as My tasks) required."""
 
     def decorator(view: View) -> View:
         @wraps(view)

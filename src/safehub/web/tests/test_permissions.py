@@ -85,3 +85,21 @@ def test_decorator_records_the_capability_for_route_sweeps() -> None:
 def test_mixin_without_capability_is_a_configuration_error(make_user) -> None:
     with pytest.raises(ImproperlyConfigured):
         Unconfigured.as_view()(request_as(make_user(Role.SYSADMIN)))
+
+
+@capability_required((Capability.RECORD_CASEWORK, Capability.MANAGE_EARLY_HELP))
+def shared_view(request):
+    return HttpResponse("tasks")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.EARLY_HELP])
+def test_a_page_two_services_share_admits_either_capability(role, make_user) -> None:
+    """R18: My tasks is for anyone who holds cases, in social care or in early help."""
+    assert shared_view(request_as(make_user(role))).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_page_two_services_share_refuses_a_role_with_neither(make_user) -> None:
+    with pytest.raises(PermissionDenied):
+        shared_view(request_as(make_user(Role.PERFORMANCE_ANALYST)))
