@@ -12,8 +12,9 @@ callers pass every field they set, every other field gets its model default, and
 """
 
 import contextlib
+import operator
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -93,6 +94,246 @@ def insert(
         history_columns + [field.column for field in extra_fields],
         [value + tail for value in values],
     )
+
+
+def create(
+    model: type[models.Model],
+    objs: Sequence[models.Model],
+    *,
+    now: datetime,
+    history_user_id: Any = None,
+    history_reason: str = "",
+) -> None:
+    """Insert model instances, as `bulk_create_with_history` would, with their "+" history rows.
+
+    For callers that build instances (the SSD adapters) rather than rows. Every value is converted
+    as `get_db_prep_save` would (JSON and decimals too); `auto_now`/`auto_now_add` fields get `now`,
+    set on the instance as their `pre_save` would. Primary keys must be set already (UUID defaults):
+    nothing is read back.
+    """
+    if not objs:
+        return
+    fields = _insert_fields(model)
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            for obj in objs:
+                setattr(obj, field.attname, now)
+        elif type(field).pre_save not in _PLAIN_PRE_SAVE:
+            for obj in objs:
+                setattr(obj, field.attname, field.pre_save(obj, add=True))
+    values = _values(objs, fields)
+    _execute(model._meta.db_table, [str(field.column) for field in fields], values)
+    _saved(objs)
+    _history_rows(model, fields, values, now, history_user_id, history_reason, "+")
+
+
+def update(
+    model: type[models.Model],
+    objs: Sequence[models.Model],
+    names: Iterable[str],
+    *,
+    now: datetime,
+    history_user_id: Any = None,
+    history_reason: str = "",
+    history: bool = True,
+) -> None:
+    """Write fields `names` of saved instances by primary key, as `bulk_update_with_history` would,
+    with their "~" history rows (every field, as the instances hold it). `history=False`: no history
+    rows, as a queryset `update()` writes none (the instances need only hold `names` then).
+
+    `bulk_update` writes a CASE per field per 500 rows, which the database then evaluates row by
+    row; here SQLite runs one prepared UPDATE per row and PostgreSQL joins a COPYed temporary table.
+    Like `bulk_update`, `auto_now` is not applied: callers set `updated_at` themselves.
+    """
+    if not objs:
+        return
+    opts = model._meta
+    pk = opts.pk
+    assert pk is not None
+    written = [opts.get_field(name) for name in dict.fromkeys(names)]
+    if any(not field.concrete or field.primary_key for field in written):  # type: ignore[attr-defined]
+        raise ValueError(f"{model.__name__}: only concrete non-key fields can be updated")
+    set_fields: list[Any] = [*written, pk]
+    _update(str(opts.db_table), set_fields, _values(objs, set_fields))
+    if not history:
+        return
+    fields = _insert_fields(model)
+    _history_rows(model, fields, _values(objs, fields), now, history_user_id, history_reason, "~")
+
+
+def _insert_fields(model: type[models.Model]) -> list[Any]:
+    return [field for field in model._meta.concrete_fields if not isinstance(field, models.AutoField)]
+
+
+# Fields whose pre_save only reads the attribute (or stamps auto_now, handled above).
+_PLAIN_PRE_SAVE = {models.Field.pre_save, models.DateField.pre_save, models.DateTimeField.pre_save}
+# Types whose get_db_prep_save passes a value of the right Python type through unchanged.
+_PASS_THROUGH = {
+    "CharField",
+    "TextField",
+    "EmailField",
+    "SlugField",
+    "URLField",
+    "BooleanField",
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "PositiveBigIntegerField",
+}
+
+
+def _exact_converter(field: Any) -> _Convert:
+    """`_converter`, and for the other types Django's own `get_db_prep_save` (JSON, decimals)."""
+    fast = _converter(field)
+    if fast is not _same:
+        return fast
+    target = field.target_field if field.is_relation else field
+    kind = target.get_internal_type()
+    if kind in _PASS_THROUGH or (kind == "UUIDField" and connection.features.has_native_uuid_field):
+        return _same
+    prepare = field.get_db_prep_save
+    return lambda value: prepare(value, connection)
+
+
+def _values(objs: Sequence[models.Model], fields: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Each object's values of `fields`, converted for this database (conversion chosen per column)."""
+    read = operator.attrgetter(*(field.attname for field in fields))
+    converters = [_exact_converter(field) for field in fields]
+    converted = [(index, convert) for index, convert in enumerate(converters) if convert is not _same]
+    single = len(fields) == 1
+    rows: list[tuple[Any, ...]] = []
+    for obj in objs:
+        got = read(obj)
+        if not converted:
+            rows.append((got,) if single else got)
+            continue
+        value = [got] if single else list(got)
+        for index, convert in converted:
+            value[index] = convert(value[index])
+        rows.append(tuple(value))
+    return rows
+
+
+def _saved(objs: Sequence[models.Model]) -> None:
+    """What `bulk_create` leaves on the instances: saved, in this database."""
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def _history_rows(
+    model: type[models.Model],
+    fields: Sequence[Any],
+    values: list[tuple[Any, ...]],
+    now: datetime,
+    history_user_id: Any,
+    history_reason: str,
+    history_type: str,
+) -> None:
+    """The history table's rows for `values` (the model's `fields`), as `bulk_history_create` writes them."""
+    history = getattr(model, "history", None)
+    if history is None:
+        return
+    history_model = history.model
+    extra = {
+        "history_date": now,
+        "history_change_reason": history_reason,
+        "history_type": history_type,
+        "history_user_id": history_user_id,
+    }
+    extra_fields = [
+        history_model._meta.get_field(name)
+        for name in ("history_date", "history_change_reason", "history_type", "history_user")
+    ]
+    tail = tuple(_converter(field)(extra[field.attname]) for field in extra_fields)
+    columns = [str(history_model._meta.get_field(field.attname).column) for field in fields]
+    _execute(
+        history_model._meta.db_table,
+        columns + [field.column for field in extra_fields],
+        [value + tail for value in values],
+    )
+
+
+def upsert(
+    model: type[models.Model],
+    rows: Sequence[dict[str, Any]],
+    *,
+    unique: Sequence[str],
+    update: Sequence[str],
+) -> None:
+    """Insert `rows` ({attname: value}, every row the same keys) into an untracked model's table; a
+    row whose `unique` fields clash with a held one sets that one's `update` fields instead (what
+    `bulk_create(update_conflicts=True)` does, without an instance per row). No history is written:
+    for bookkeeping tables only. At most one row per `unique` value in a call."""
+    if not rows:
+        return
+    if hasattr(model, "history"):
+        raise ValueError(f"{model.__name__} keeps history: upsert writes none")
+    opts = model._meta
+    names = list(rows[0])
+    fields: list[Any] = [opts.get_field(name) for name in names]
+    converters = [_converter(field) for field in fields]
+    values = [
+        tuple(convert(value) for convert, value in zip(converters, map(row.__getitem__, names), strict=True))
+        for row in rows
+    ]
+    quote = connection.ops.quote_name
+    table = quote(str(opts.db_table))
+    columns = ", ".join(quote(str(field.column)) for field in fields)
+    column = {name: quote(str(field.column)) for name, field in zip(names, fields, strict=True)}
+    conflict = ", ".join(column[name] for name in unique)
+    assignments = ", ".join(f"{column[name]} = EXCLUDED.{column[name]}" for name in update)
+    # Only quoted column names of our own models go into the SQL; every value is a parameter.
+    tail = f"ON CONFLICT ({conflict}) DO UPDATE SET {assignments}"  # nosec B608
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            scratch = _scratch(cursor, str(opts.db_table), columns, values)
+            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {scratch} {tail}")  # noqa: S608  # nosec B608
+            cursor.execute(f"DROP TABLE {scratch}")
+            return
+        placeholders = ", ".join(["%s"] * len(fields))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) {tail}", values)  # noqa: S608  # nosec B608
+
+
+def _scratch(cursor: Any, table: str, columns: str, values: list[tuple[Any, ...]]) -> str:
+    """PostgreSQL: a temporary table of `values`, typed like `table`'s own `columns` (CREATE ... AS
+    with no data copies the types, not the constraints), filled by COPY; the caller drops it.
+    Names come from model metadata, never from input."""
+    quote = connection.ops.quote_name
+    scratch = quote(f"_bulk_{table}"[:63])
+    cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {scratch} AS SELECT {columns} FROM {quote(table)} WITH NO DATA"  # noqa: S608  # nosec B608
+    )
+    with cursor.cursor.copy(f"COPY {scratch} ({columns}) FROM STDIN") as copy:
+        for value in values:
+            copy.write_row(value)
+    return scratch
+
+
+def _update(table: str, fields: Sequence[Any], values: list[tuple[Any, ...]]) -> None:
+    """UPDATE `table` by its key (the last of `fields`) to each row of `values`."""
+    quote = connection.ops.quote_name
+    *written, pk = (quote(str(field.column)) for field in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One join with the new values instead of a statement per row.
+            scratch = _scratch(cursor, table, ", ".join([*written, pk]), values)
+            assignments = ", ".join(f"{column} = {scratch}.{column}" for column in written)
+            cursor.execute(
+                f"UPDATE {quote(table)} SET {assignments} FROM {scratch} "  # noqa: S608  # nosec B608
+                f"WHERE {quote(table)}.{pk} = {scratch}.{pk}"
+            )
+            cursor.execute(f"DROP TABLE {scratch}")
+            return
+        # SQLite runs in-process: one prepared UPDATE, run per row, is the quickest way.
+        assignments = ", ".join(f"{column} = %s" for column in written)
+        cursor.executemany(
+            f"UPDATE {quote(table)} SET {assignments} WHERE {pk} = %s",  # noqa: S608  # nosec B608
+            values,
+        )
 
 
 def _converter(field: models.Field) -> _Convert:

@@ -17,6 +17,7 @@ from django.db.models import Q
 
 from safehub.audit.constants import Verb
 from safehub.audit.services import record_event
+from safehub.people.imports import bulk
 
 from ..models import ImportRejection, ImportRun, ImportRunTable, SsdRecord
 from ._reading import Record
@@ -261,14 +262,16 @@ def _remember(ctx: LoadContext, run: ImportRun) -> None:
     if not ctx._new:
         return
     latest = {(t, s): (m, o, d) for t, s, m, o, d in ctx._new}
-    SsdRecord.objects.bulk_create(
+    # Plain INSERT ... ON CONFLICT rows: `bulk_create(update_conflicts=True)` built an instance and
+    # compiled a statement per 500 of the million mappings of a city's extract.
+    bulk.upsert(
+        SsdRecord,
         [
-            SsdRecord(table=t, source_id=s, model=m, object_id=o, row_hash=d, run=run)
+            {"table": t, "source_id": s, "model": m, "object_id": o, "row_hash": d, "run_id": run.pk}
             for (t, s), (m, o, d) in latest.items()
         ],
-        update_conflicts=True,
-        unique_fields=["table", "source_id"],
-        update_fields=["model", "object_id", "row_hash", "run"],
+        unique=["table", "source_id"],
+        update=["model", "object_id", "row_hash", "run_id"],
     )
 
 

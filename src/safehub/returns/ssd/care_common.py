@@ -8,7 +8,8 @@ each, and bring the clocks of the open periods touched in step once.
 Every write to a tracked model goes through `create_with_history`, `update_with_history` or
 `delete_with_history` (R30): a plain `bulk_create`/`bulk_update` skips django-simple-history, and an
 imported placement would then have no history, or a history that starts at its first edit in
-Safehub. As in the casework adapters, the history rows name the importing user and the SSD import.
+Safehub. The first two write with `people.imports.bulk`, which writes the history rows
+simple-history's bulk helpers would, several times quicker. As in the casework adapters, the history rows name the importing user and the SSD import.
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.db.models.deletion import Collector
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from safehub.looked_after.clocks import period_clocks_sync
 from safehub.looked_after.models import LookedAfterPeriod
+from safehub.people.imports import bulk
 from safehub.reference_data.selectors import code_list
 
 from ..identity import child_ids_for
@@ -38,30 +39,11 @@ from .casework_common import HISTORY_REASON
 # The period of care (SSD clae_cla_id) is not an SSD table of its own: the episodes name it and
 # placements, reviews, visits and permanence point at it. It is remembered under this name.
 CLA_TABLE = "ssd_cla"
-# Rows per INSERT/UPDATE statement, as the casework adapters use (Django lowers it further where a
-# backend's parameter limit needs it).
-WRITE_BATCH = 500
-
-
-def tracked(model: type[models.Model]) -> bool:
-    """Whether django-simple-history keeps this model's history."""
-    return hasattr(model._meta, "simple_history_manager_attribute")
 
 
 def create_with_history(model: type[models.Model], objs: Sequence[models.Model], actor: Any) -> None:
     """Insert `objs` in bulk, with their "+" history rows by `actor` for a tracked model."""
-    if not objs:
-        return
-    if tracked(model):
-        bulk_create_with_history(
-            list(objs),
-            model,
-            batch_size=WRITE_BATCH,
-            default_user=actor,
-            default_change_reason=HISTORY_REASON,
-        )
-    else:
-        model._default_manager.bulk_create(objs, batch_size=WRITE_BATCH)
+    bulk.create(model, objs, now=timezone.now(), history_user_id=actor.pk, history_reason=HISTORY_REASON)
 
 
 def update_with_history(
@@ -69,27 +51,17 @@ def update_with_history(
 ) -> None:
     """Write `fields` of `objs` in bulk, with their "~" history rows by `actor` for a tracked model.
 
-    `bulk_update` never applies `auto_now`, so `updated_at` is set here: the record and its history
+    A bulk update never applies `auto_now`, so `updated_at` is set here: the record and its history
     row then say when the import changed it, not when it was last saved before."""
     if not objs:
         return
     names = set(fields)
+    now = timezone.now()
     if any(f.name == "updated_at" for f in model._meta.concrete_fields):
-        now = timezone.now()
         for obj in objs:
             obj.updated_at = now  # type: ignore[attr-defined]
         names.add("updated_at")
-    if tracked(model):
-        bulk_update_with_history(
-            list(objs),
-            model,
-            sorted(names),
-            batch_size=WRITE_BATCH,
-            default_user=actor,
-            default_change_reason=HISTORY_REASON,
-        )
-    else:
-        model._default_manager.bulk_update(objs, sorted(names), batch_size=WRITE_BATCH)
+    bulk.update(model, objs, sorted(names), now=now, history_user_id=actor.pk, history_reason=HISTORY_REASON)
 
 
 def delete_with_history(objs: Sequence[models.Model], actor: Any) -> None:

@@ -3,9 +3,10 @@ checks, and the clock sync after a batch.
 
 Rows are validated one at a time in Python against the rows already held (read once per batch)
 and the rows accepted earlier in the same batch; the accepted rows are then written together with
-`bulk_create`/`bulk_update`. Tracked models get their simple-history rows written in bulk too
-(`bulk_create_with_history`), so an imported referral's history starts at the import, as a typed
-one's starts at its entry. The runner writes the batch's audit event; adapters write none.
+`people.imports.bulk` (plain INSERTs and keyed UPDATEs, several times quicker than Django's
+`bulk_create`/`bulk_update` at a million rows). Tracked models get the history rows
+`bulk_create_with_history` would write, so an imported referral's history starts at the import, as
+a typed one's starts at its entry. The runner writes the batch's audit event; adapters write none.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from django.db import models
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from safehub.child_protection.clocks import referral_clocks_sync
 from safehub.child_protection.models import Referral
 from safehub.child_protection.services._rules import Errors
+from safehub.people.imports import bulk
 from safehub.reference_data.selectors import code_choices
 
 from .base import ExportContext, LoadContext, Problem, Row, RowRefused, row_hash
@@ -154,19 +155,9 @@ class Batch:
         from django.utils import timezone
 
         now = timezone.now()
+        history = {"now": now, "history_user_id": self.actor.pk, "history_reason": HISTORY_REASON}
         for model in order:
-            objs = self.creates.get(model, [])
-            if objs:
-                if hasattr(model, "history"):
-                    bulk_create_with_history(
-                        objs,
-                        model,
-                        batch_size=500,
-                        default_user=self.actor,
-                        default_change_reason=HISTORY_REASON,
-                    )
-                else:
-                    model.objects.bulk_create(objs, batch_size=500)  # type: ignore[attr-defined]
+            bulk.create(model, self.creates.get(model, []), **history)
         for model in order:
             changed = list(self.updates.get(model, {}).values())
             if not changed:
@@ -178,17 +169,7 @@ class Batch:
             fields = sorted(
                 self.update_fields[model] | ({"updated_by"} if hasattr(model, "version") else set())
             )
-            if hasattr(model, "history"):
-                bulk_update_with_history(
-                    changed,
-                    model,
-                    fields,
-                    batch_size=500,
-                    default_user=self.actor,
-                    default_change_reason=HISTORY_REASON,
-                )
-            else:
-                model.objects.bulk_update(changed, fields, batch_size=500)  # type: ignore[attr-defined]
+            bulk.update(model, changed, fields, **history)
 
 
 def sync_clocks(referral_ids: Iterable[UUID]) -> None:
