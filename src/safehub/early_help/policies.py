@@ -2,7 +2,8 @@
 
 One policy guards the episode aggregate: its members, assessments, consent, TAF, plan, reviews
 and steps are reached only through their episode. Actions: `view` (view_early_help), `record`
-(record_early_help) and `manage` (manage_early_help: open, allocate, close, step up).
+(record_early_help), `manage` (manage_early_help: open, allocate, close, step up) and `count`
+(view_early_help_dashboard: the dashboard's aggregates only).
 
 Council staff with the capability see every episode whose family they may see. A partner
 professional (role `early_help_partner`) sees only the episodes they are a current TAF member
@@ -25,6 +26,9 @@ _CAPABILITY = {
     "view": Capability.VIEW_EARLY_HELP,
     "record": Capability.RECORD_EARLY_HELP,
     "manage": Capability.MANAGE_EARLY_HELP,
+    # Counting for the dashboard (R22: counts, never a family's details): a performance analyst
+    # counts every family they could not open one by one. Restricted families are still left out.
+    "count": Capability.VIEW_EARLY_HELP_DASHBOARD,
 }
 
 

@@ -86,9 +86,12 @@ class EpisodeMember(BaseModel):
         on_delete=models.PROTECT,
         related_name="early_help_member",
     )
+    # The order the family was recorded in. The first child carries the family's clock tasks
+    # (ADR 0007 §1), so "first" must not depend on timestamps that can tie.
+    position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["role", "created_at"]
+        ordering = ["role", "position", "created_at"]
         constraints = [
             models.UniqueConstraint(fields=["episode", "person"], name="eh_member_once_per_episode"),
             models.CheckConstraint(
