@@ -19,6 +19,8 @@ class Channel(models.TextChoices):
     API = "api", "Partner system"
     # A contact brought over from the council's previous case system (SSD import, issue 7).
     IMPORTED = "imported", "Imported from the previous case system"
+    # A family stepped up from early help, with its early help history (issue 9, ADR 0007 §6).
+    EARLY_HELP = "early_help", "Step-up from early help"
 
 
 class ContactStatus(models.TextChoices):

@@ -144,7 +144,7 @@ def contact_create(
                 if existing is not None:
                     raise DuplicateContact(existing)
             contact = Contact(
-                reference=_next_reference(received_at),
+                reference=next_reference(received_at),
                 received_at=received_at,
                 channel=channel,
                 recorded_by=actor,
@@ -302,7 +302,7 @@ def _clean_subjects(
     return cleaned
 
 
-def _next_reference(received_at: datetime) -> str:
+def next_reference(received_at: datetime) -> str:
     """MASH-2026-000123: numbered per year, under a row lock so two hubs never share a number."""
     year = received_at.year
     ContactSequence.objects.get_or_create(year=year)

@@ -25,6 +25,7 @@ from safehub.platform.locking import save_versioned
 from ..constants import ContactStatus, DecisionStatus, FeedbackChoice, Outcome, RequestStatus
 from ..models import Contact, ContactSubject, Decision, InformationRequest
 from ..policies import contact_policy
+from .early_help import step_up_complete
 from .feedback import feedback_default_choice, feedback_queue
 from .handover import handover_create
 
@@ -261,6 +262,7 @@ def _authorise(
     _close_open_requests(actor, contact)
     decision.contact = contact
     handover_create(actor=actor, decision=decision)
+    step_up_complete(actor=actor, decision=decision)
     feedback_queue(decision, actor=actor)
     return decision
 

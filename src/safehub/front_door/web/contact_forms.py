@@ -42,7 +42,9 @@ SEX_CHOICES = [("U", "Not known"), ("F", "Female"), ("M", "Male")]
 # Staff record what arrives by phone, email and so on; portal and partner-system contacts
 # arrive through their own routes.
 STAFF_CHANNELS = [
-    (c.value, c.label) for c in Channel if c not in (Channel.PORTAL, Channel.API, Channel.IMPORTED)
+    (c.value, c.label)
+    for c in Channel
+    if c not in (Channel.PORTAL, Channel.API, Channel.IMPORTED, Channel.EARLY_HELP)
 ]
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
