@@ -19,6 +19,8 @@ urlpatterns = [
     path("care/", include("safehub.looked_after.web.urls")),
     path("casework/documents/", include("safehub.casework.web.document_urls")),
     path("casework/", include("safehub.casework.web.urls")),
+    path("early-help/", include("safehub.front_door.web.early_help_urls")),
+    path("early-help/", include("safehub.early_help.web.urls")),
     path("mash/handovers/", include("safehub.front_door.web.handover_urls")),
     path("mash/sharing/", include("safehub.front_door.web.sharing_urls")),
     path("mash/decisions/", include("safehub.front_door.web.decision_urls")),

@@ -10,6 +10,7 @@ from safehub.accounts.constants import Role
 
 from .care_world import care_world
 from .casework_world import casework_world
+from .early_help_world import early_help_world
 from .front_door_world import front_door_world
 from .people_world import people_world
 from .returns_world import returns_world
@@ -46,5 +47,6 @@ def world(db: Any, make_user: Any, code_lists: Any) -> dict[str, Any]:
     world.update(front_door_world(world, make_user))
     world.update(casework_world(world, make_user))
     world.update(care_world(world, make_user))
+    world.update(early_help_world(world, make_user))
     world.update(returns_world(world, make_user))
     return world

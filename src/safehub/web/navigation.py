@@ -44,7 +44,7 @@ _ITEMS: list[tuple[str, str, _Gate]] = [
     ("MASH dashboard", "front_door_dashboard:dashboard", Capability.VIEW_MASH_DASHBOARD),
     ("My tasks", "casework:my_tasks", _holds_cases),
     ("Early help", "early_help:episode_list", Capability.VIEW_EARLY_HELP),
-    ("Requests for support", "early_help:request_inbox", Capability.MANAGE_EARLY_HELP),
+    ("Requests for support", "early_help_front_door:request_inbox", Capability.MANAGE_EARLY_HELP),
     ("Ask for early help", "early_help:my_requests", Capability.REQUEST_EARLY_HELP),
     ("Early help dashboard", "early_help:dashboard", Capability.VIEW_EARLY_HELP_DASHBOARD),
     ("Cases", "child_protection:case_list", Capability.VIEW_CASES),

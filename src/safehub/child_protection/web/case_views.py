@@ -154,6 +154,10 @@ def case(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
             {"assessment": a, "factors": factors.many(a.factors or [])} for a in view.assessments
         ],
         "allocate_url": allocate_url,
+        # Step-down goes through the front door's service (ADR 0007 §6): the page is early help's.
+        "step_down_url": _url_or_none("early_help_front_door:step_down_new", referral.pk)
+        if view.can.get("manage")
+        else None,
         "person_url": _url_or_none("people:detail", person.pk),
         "actions": _actions(view),
         "involvement": involvement,
