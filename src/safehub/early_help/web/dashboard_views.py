@@ -10,7 +10,7 @@ from safehub.accounts.constants import Capability
 from safehub.platform.web.permissions import capability_required
 
 from ..constants import StepDirection
-from ..selectors import early_help_dashboard
+from ..selectors import caseload, early_help_dashboard
 
 
 @capability_required(Capability.VIEW_EARLY_HELP_DASHBOARD)
@@ -19,4 +19,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     actor: Any = request.user
     figures = early_help_dashboard(actor=actor)
     steps = [(StepDirection(direction).label, row) for direction, row in figures.steps.items()]
-    return render(request, "early_help/dashboard/dashboard.html", {"figures": figures, "steps": steps})
+    # Caseloads name the workers, so they are for those who may see the episodes themselves.
+    loads = caseload(actor=actor) if actor.has_capability(Capability.VIEW_EARLY_HELP) else []
+    context = {"figures": figures, "steps": steps, "caseloads": loads}
+    return render(request, "early_help/dashboard/dashboard.html", context)
