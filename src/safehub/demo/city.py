@@ -138,6 +138,22 @@ USERS = (
     UserSpec(
         Role.SOCIAL_WORKER, "Kit Marsden", "Social worker", COUNCIL, teams=("cp",), login="social.worker2"
     ),
+    # Early help (issue 9): a school's lead professional and a health visitor, who see only the
+    # families whose Team Around the Family they are on.
+    UserSpec(
+        Role.EARLY_HELP_PARTNER,
+        "Rowan Achterberg",
+        "Designated safeguarding lead and early help lead",
+        SCHOOL,
+        login="school.lead",
+    ),
+    UserSpec(
+        Role.EARLY_HELP_PARTNER,
+        "Bea Tillotson",
+        "Health visitor",
+        HOSPITAL,
+        login="health.visitor",
+    ),
 )
 
 

@@ -32,6 +32,7 @@ from safehub.platform import clock
 
 from . import casework as casework_demo  # issue 5 (helper G)
 from . import city, families, front_door, totp
+from . import early_help as early_help_demo  # issue 9
 from . import looked_after as looked_after_demo  # issue 6
 from . import returns as returns_demo  # issue 7
 from .people import PersonSpec, households
@@ -69,6 +70,7 @@ def steps(people: int) -> int:
         + families.STEPS
         + front_door.STEPS
         + casework_demo.STEPS  # issue 5
+        + early_help_demo.STEPS  # issue 9
         + looked_after_demo.STEPS  # issue 6
         + returns_demo.STEPS  # issue 7
     )
@@ -102,6 +104,7 @@ def load(
         _set_credentials(users, seed)
         returns_demo.wipe()  # issue 7: the returns name the demo's children
         looked_after_demo.wipe(_demo_people_ids())  # issue 6: its rows protect the cases and people
+        early_help_demo.wipe(_demo_people_ids())  # issue 9: its members protect the involvements
         casework_demo.wipe(_demo_people_ids())  # issue 5: its rows reference people and contacts
         front_door.wipe()
         _wipe_people(users[Role.IG_OFFICER])
@@ -111,6 +114,8 @@ def load(
         casework_demo.load(users=users, agencies=agencies, teams=teams, seed=seed, advance=advance)
         # Issue 6: children in care, after the casework (it takes the children it needs first).
         looked_after_demo.load(users=users, agencies=agencies, teams=teams, seed=seed, advance=advance)
+        # Issue 9: early help for families with no open casework (after the care stories took theirs).
+        early_help_demo.load(users=users, agencies=agencies, teams=teams, seed=seed, advance=advance)
         # Issue 7: last year's and this year's returns, produced from everything above.
         summary = returns_demo.load(users=users, advance=advance, validate=validate_returns)
         for warning in summary.warnings:

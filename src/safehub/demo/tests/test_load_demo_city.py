@@ -22,8 +22,13 @@ from safehub.access.models import RestrictedRecord
 from safehub.accounts.constants import Role, TeamKind
 from safehub.accounts.models import Agency, Team, User
 from safehub.audit.services import verify_audit_chain
+from safehub.casework.constants import TaskStatus
+from safehub.casework.models import Task
 from safehub.demo import city, totp
 from safehub.demo import looked_after as looked_after_demo
+from safehub.early_help.constants import EndReason, EpisodeSource, RequestStatus, StepDirection
+from safehub.early_help.models import EarlyHelpEpisode, GoalScore, Step, SupportRequest
+from safehub.early_help.policies import episode_policy
 from safehub.people.models import Person
 from safehub.platform import clock
 
@@ -315,3 +320,43 @@ def _city_people() -> Any:
     """The generated city (`--people`): the children in care module adds carers and care leavers
     beyond it."""
     return Person.objects.exclude(pk__in=looked_after_demo.people_added())
+
+
+def test_early_help_families_at_every_stage(loaded: str) -> None:
+    """Issue 9: families in early help, built through its services, with the partners' view.
+
+    The test city is small (30 people): it has room for the first four stories, in the order the
+    loader tells them (`demo/early_help.py`); `make demo`'s city has room for all of them."""
+    episodes = EarlyHelpEpisode.objects.all()
+    assert {e.source for e in episodes} == set(EpisodeSource)
+    closed = {e.end_reason for e in episodes if e.closed_on}
+    assert closed == {EndReason.NEEDS_MET, EndReason.CONSENT_WITHDRAWN}
+    still_open = list(episodes.filter(closed_on__isnull=True))
+    assert len(still_open) >= 2
+    # Distance travelled: the family whose needs were met scored higher at its last review.
+    met = episodes.get(end_reason=EndReason.NEEDS_MET)
+    for goal in met.plan.goals.all():
+        last = GoalScore.objects.filter(goal=goal).order_by("-review__reviewed_on").first()
+        assert last is not None
+        assert last.score > goal.baseline
+    statuses = set(SupportRequest.objects.values_list("status", flat=True))
+    assert statuses == {RequestStatus.SUBMITTED, RequestStatus.ACCEPTED, RequestStatus.DECLINED}
+    # Every open family's clocks are on the early help practitioner's list.
+    worker = User.objects.get(email="early.help@demo.safehub.test")
+    open_tasks = Task.objects.filter(assigned_to=worker, status=TaskStatus.OPEN, key__startswith="eh.")
+    for episode in still_open:
+        assert open_tasks.filter(involvement__early_help_member__episode=episode).exists(), episode
+    # The step-down went through the front door's services, so it is timed.
+    step = Step.objects.get(direction=StepDirection.DOWN)
+    assert step.completed_on is not None
+    assert step.completed_on >= step.requested_on
+    # The school's lead professional sees the families whose TAF they are on, and no other (R18).
+    school = User.objects.get(email="school.lead@demo.safehub.test")
+    theirs = set(episode_policy.scope(school, EarlyHelpEpisode.objects.all()).values_list("pk", flat=True))
+    on_taf = set(
+        episodes.filter(taf_members__user=school, taf_members__left_on__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    assert theirs == on_taf
+    assert 0 < len(theirs) < episodes.count()

@@ -8,6 +8,7 @@ it is accepted the step has no episode and names the child (`Step.person`).
 """
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -30,7 +31,9 @@ STEP_DOWN_WAITING = "A step-down from this referral is already waiting for the e
 STEP_DOWN_TAKEN = "This step-down has already been accepted."
 
 
-def step_down_request(*, actor: Any, referral: Referral, reason: str) -> Step:
+def step_down_request(
+    *, actor: Any, referral: Referral, reason: str, requested_on: date | None = None
+) -> Step:
     """A social worker asks early help to take the child on from `referral`.
 
     `reason` is the social worker's handover: what the family needs, what worked, what the
@@ -39,9 +42,18 @@ def step_down_request(*, actor: Any, referral: Referral, reason: str) -> Step:
     """
     referral_policy.check(actor, "manage", referral)
     reason = reason.strip()
+    requested_on = requested_on or clock.today()
     if not reason:
         raise ValidationError(
             {"reason": ["Write the handover: what the family needs, what worked and what still worries you."]}
+        )
+    if requested_on > clock.today() or requested_on < referral.referral_date:
+        raise ValidationError(
+            {
+                "requested_on": [
+                    f"Choose a date from the referral ({referral.referral_date:%-d %B %Y}) to today."
+                ]
+            }
         )
     with transaction.atomic():
         # The referral's row is the lock that makes "one waiting step-down per referral" hold
@@ -55,7 +67,7 @@ def step_down_request(*, actor: Any, referral: Referral, reason: str) -> Step:
             direction=StepDirection.DOWN,
             episode=None,
             person_id=locked.person_id,
-            requested_on=clock.today(),
+            requested_on=requested_on,
             reason=reason,
             other_reference=str(locked.pk),
             requested_by=actor,
@@ -76,10 +88,11 @@ def step_down_accept(
     adults: Sequence[Any] = (),
     lead_professional: Any = None,
     reason: str = "",
+    opened_on: date | None = None,
 ) -> EarlyHelpEpisode:
     """The early help team takes a stepped-down child on: an episode (source STEP_DOWN, quoting
-    the referral) with the social worker's handover, and the step completed today, in one
-    transaction (R50).
+    the referral) with the social worker's handover, and the step completed on the day it opens
+    (today unless `opened_on` says when, for a record entered late), in one transaction (R50).
 
     `reason` is why the family needs early help; the handover is used when it is left blank.
     Only early help managers may accept (MANAGE_EARLY_HELP), and only for a child whose record
@@ -91,16 +104,25 @@ def step_down_accept(
         or not person_open(actor, step.person_id)
     ):
         raise NotFoundOrForbidden()
+    opened_on = opened_on or clock.today()
     with transaction.atomic():
         current = Step.objects.select_for_update().select_related("person").get(pk=step.pk)
         if current.completed_on is not None:
             raise ValidationError({"__all__": [STEP_DOWN_TAKEN]})
+        if opened_on < current.requested_on:
+            raise ValidationError(
+                {
+                    "opened_on": [
+                        f"The step-down was asked for on {current.requested_on:%-d %B %Y}: open it then or later."
+                    ]
+                }
+            )
         episode = episode_open(
             actor=actor,
             family_name=family_name,
             source=EpisodeSource.STEP_DOWN,
             reason=reason.strip() or current.reason,
-            opened_on=clock.today(),
+            opened_on=opened_on,
             team=team,
             organisation=team.agency if team is not None else None,
             children=[current.person],
@@ -111,7 +133,7 @@ def step_down_accept(
             step_down_handover=current.reason,
         )
         current.episode = episode
-        current.completed_on = clock.today()
+        current.completed_on = opened_on
         current.full_clean()
         current.save()
         record_event(actor=actor, verb=Verb.UPDATE, target=current, section="step_down_accept")

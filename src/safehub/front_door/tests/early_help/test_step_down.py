@@ -169,3 +169,39 @@ def test_a_restricted_child_cannot_be_accepted() -> None:
     with pytest.raises(NotFoundOrForbidden):
         step_down_accept(actor=practitioner, step=step, team=team, family_name="the Synthetic family")
     assert not EarlyHelpEpisode.objects.exists()
+
+
+def test_a_step_down_entered_late_keeps_its_own_dates() -> None:
+    """Timeliness is reported from these dates, so a step-down typed up late must say when it
+    really happened, within the referral's life and never in the future."""
+    from datetime import timedelta
+
+    referral = _referral()
+    manager = _manager()
+    with pytest.raises(ValidationError) as error:
+        step_down_request(
+            actor=manager,
+            referral=referral,
+            reason=HANDOVER,
+            requested_on=referral.referral_date - timedelta(days=1),
+        )
+    assert "requested_on" in error.value.message_dict
+    asked = max(referral.referral_date, clock.today() - timedelta(days=10))
+    step = step_down_request(actor=manager, referral=referral, reason=HANDOVER, requested_on=asked)
+    assert step.requested_on == asked
+    team, worker = eh_practitioner()
+    with pytest.raises(ValidationError) as error:
+        step_down_accept(
+            actor=worker,
+            step=step,
+            team=team,
+            family_name="the Late family",
+            opened_on=asked - timedelta(days=1),
+        )
+    assert "opened_on" in error.value.message_dict
+    taken = min(asked + timedelta(days=3), clock.today())
+    episode = step_down_accept(
+        actor=worker, step=step, team=team, family_name="the Late family", opened_on=taken
+    )
+    step.refresh_from_db()
+    assert (episode.opened_on, step.completed_on) == (taken, taken)
