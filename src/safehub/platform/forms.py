@@ -7,12 +7,13 @@ box at fault; `ValidationError.params["parts"]` tells the template which boxes t
 
 import datetime
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from safehub.platform import clock
+from safehub.platform.errors import ConflictError
 
 PARTS = ("day", "month", "year")
 
@@ -118,3 +119,30 @@ class GovukDateField(forms.Field):
 
     def prepare_value(self, value: Any) -> Any:
         return value
+
+
+# --- putting a service's answer back on a form (every app's pages do the same) -------------------
+
+
+class VersionedForm(forms.Form):
+    """A form over a versioned record: the version the user read goes back with the save (R49)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Each message at the field the service named; anything else above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, messages in error.message_dict.items():
+        target = name if name in form.fields and name != "version" else None
+        form.add_error(target, messages)
+
+
+def show_conflict(form: forms.Form, error: ConflictError, message: str) -> None:
+    """R49: keep what the user typed, take the version now saved, and say who changed it when."""
+    data = cast(Any, form.data).copy()
+    data[form.add_prefix("version")] = str(error.current_version)
+    form.data = data
+    form.add_error(None, message)

@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 
 from safehub.accounts.models import Agency
-from safehub.platform.errors import ConflictError
 from safehub.platform.forms import GovukDateField
+
+# The shared form helpers, re-exported for this app's views.
+from safehub.platform.forms import VersionedForm as VersionedForm
+from safehub.platform.forms import add_service_errors as add_service_errors
+from safehub.platform.forms import show_conflict as show_conflict
 from safehub.reference_data.selectors import code_choices
 
 from ..constants import (
@@ -52,12 +55,6 @@ def _area(label: str, *, required: bool = False, help_text: str = "", rows: int 
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows}),
     )
-
-
-class VersionedForm(forms.Form):
-    """A form over a versioned record: the version the user read goes back with the save (R49)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 # --- case list ---------------------------------------------------------------------------------
@@ -367,24 +364,3 @@ class Section47CompleteForm(VersionedForm):
         error_messages={"required": "Select the outcome of the enquiry"},
     )
     summary = _area("Summary of the enquiry's findings", rows=6)
-
-
-# --- putting a service's answer back on the form -----------------------------------------------
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Each message at the field the service named; anything else above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, messages in error.message_dict.items():
-        target = name if name in form.fields and name != "version" else None
-        form.add_error(target, messages)
-
-
-def show_conflict(form: forms.Form, error: ConflictError, message: str) -> None:
-    """R49: keep what the user typed, take the version now saved, and say who changed it when."""
-    data = cast(Any, form.data).copy()
-    data[form.add_prefix("version")] = str(error.current_version)
-    form.data = data
-    form.add_error(None, message)

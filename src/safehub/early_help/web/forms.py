@@ -14,8 +14,12 @@ from django.core.exceptions import ValidationError
 
 from safehub.accounts.constants import TeamKind
 from safehub.accounts.models import Agency, Team, User
-from safehub.platform.errors import ConflictError
 from safehub.platform.forms import GovukDateField
+
+# The shared form helpers, re-exported for this app's views.
+from safehub.platform.forms import VersionedForm as VersionedForm
+from safehub.platform.forms import add_service_errors as add_service_errors
+from safehub.platform.forms import show_conflict as show_conflict
 
 from ..constants import ActionStatus, ConsentState, EndReason, MemberRole, NeedArea, TafRole
 
@@ -40,30 +44,6 @@ def text_area(label: str, *, required: bool = False, help_text: str = "", rows: 
 
 def choices_of(field: forms.Field) -> forms.ChoiceField:
     return cast(forms.ChoiceField, field)
-
-
-class VersionedForm(forms.Form):
-    """A form over a versioned record: the version the user read goes back with the save (R49)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Each message at the field the service named; anything else above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, messages in error.message_dict.items():
-        target = name if name in form.fields and name != "version" else None
-        form.add_error(target, messages)
-
-
-def show_conflict(form: forms.Form, error: ConflictError, message: str) -> None:
-    """R49: keep what the user typed, take the version now saved, and say who changed it when."""
-    data = cast(Any, form.data).copy()
-    data[form.add_prefix("version")] = str(error.current_version)
-    form.data = data
-    form.add_error(None, message)
 
 
 def agency_choices() -> list[tuple[str, str]]:

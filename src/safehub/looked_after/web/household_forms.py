@@ -11,8 +11,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from safehub.people.selectors import PersonSearch
-from safehub.platform.errors import ConflictError
 from safehub.platform.forms import GovukDateField
+
+# The shared form helpers, re-exported for this app's views.
+from safehub.platform.forms import VersionedForm as VersionedForm
+from safehub.platform.forms import add_service_errors as add_service_errors
+from safehub.platform.forms import show_conflict as show_conflict
 
 from ..constants import ApprovalStatus, HouseholdKind, PlacementRequestStatus
 
@@ -47,12 +51,6 @@ def _number(label: str, *, low: int, high: int, required: bool = True, hint: str
             "max_value": f"The {label.lower()} must be {high} or less",
         },
     )
-
-
-class VersionedForm(forms.Form):
-    """The version the user read goes back with the save (R49)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class HouseholdForm(forms.Form):
@@ -227,21 +225,3 @@ class MatchFilterForm(forms.Form):
 
 class SufficiencyForm(forms.Form):
     on = _date("Figures on", "the date", required=False, hint="For example, 31 3 2026")
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Each message at the field the service named; anything else above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, messages in error.message_dict.items():
-        target = name if name in form.fields and name != "version" else None
-        form.add_error(target, messages)
-
-
-def show_conflict(form: forms.Form, error: ConflictError, message: str) -> None:
-    """R49: keep what the user typed, take the version now saved, and say who changed it when."""
-    data = cast(Any, form.data).copy()
-    data[form.add_prefix("version")] = str(error.current_version)
-    form.data = data
-    form.add_error(None, message)
