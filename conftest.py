@@ -49,7 +49,7 @@ def reauthenticate() -> Callable[[Any], None]:
 
 
 def _seed_migration_data() -> None:
-    """Rows the migrations seed (the front door's clock defaults), which a transactional test's
+    """Rows the migrations seed (the front door's clock defaults, the default learning themes), which a transactional test's
     flush empties: put back with the migration's own function, so every test starts from what a
     migrated database holds, whatever ran before it on this worker."""
     import importlib
@@ -61,6 +61,11 @@ def _seed_migration_data() -> None:
     clock_defaults = importlib.import_module("safehub.front_door.migrations.0002_clock_defaults")
     if ClockSetting.objects.count() < len(clock_defaults.DEFAULTS):
         clock_defaults.seed(apps, None)
+    from safehub.learning.models import Theme
+
+    default_themes = importlib.import_module("safehub.learning.migrations.0002_default_themes")
+    if not Theme.objects.exists():
+        default_themes.seed(apps, None)
 
 
 @pytest.fixture(autouse=True)

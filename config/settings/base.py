@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "safehub.child_protection",
     "safehub.looked_after",
     "safehub.front_door",
+    "safehub.learning",
     "safehub.returns",
     "safehub.web",
     "safehub.api",

@@ -21,6 +21,9 @@ class Role(models.TextChoices):
     PERFORMANCE_ANALYST = "performance_analyst", "Performance analyst"
     DATA_OFFICER = "data_officer", "Returns and data quality officer"
     PARTNERSHIP_MANAGER = "partnership_manager", "Safeguarding partnership manager"
+    # A police, health, education or probation safeguarding lead: answers a review's requests for
+    # their agency, updates the actions their agency owns, and audits the cases they are given.
+    LEARNING_PARTNER = "learning_partner", "Partner agency safeguarding lead"
     IG_OFFICER = "ig_officer", "Information governance officer"
     SYSADMIN = "sysadmin", "System administrator"
 
@@ -98,6 +101,17 @@ class Capability(models.TextChoices):
     )
     REQUEST_EARLY_HELP = "request_early_help", "Ask the early help team to support a family"
     VIEW_EARLY_HELP_DASHBOARD = "view_early_help_dashboard", "See the early help dashboard"
+    VIEW_LEARNING = "view_learning", "See serious incident reviews, action plans and case audits"
+    MANAGE_LEARNING = (
+        "manage_learning",
+        "Run reviews and audits: notifications, rapid and practice reviews, action sign-off, moderation, themes",
+    )
+    NOTIFY_INCIDENTS = "notify_incidents", "Record a serious incident notification about a child"
+    CONTRIBUTE_LEARNING = (
+        "contribute_learning",
+        "Answer a review's requests for your agency, update your agency's actions, audit cases you are given",
+    )
+    VIEW_LEARNING_REPORT = "view_learning_report", "See the partnership board's report on reviews and actions"
     PREPARE_RETURNS = (
         "prepare_returns",
         "Produce statutory returns, run the DfE validators, explain queries, import and export SSD extracts",
@@ -195,6 +209,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.VIEW_SUFFICIENCY,
             C.VIEW_RETURNS,
             C.VIEW_EARLY_HELP,
+            # Council managers tell the partnership of a serious incident, own council actions
+            # and audit cases (issue 10).
+            C.NOTIFY_INCIDENTS,
+            C.CONTRIBUTE_LEARNING,
         }
     ),
     # Conference chairs record conferences and their decisions; they do not run the case.
@@ -203,7 +221,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # Returns: the status and the findings by rule; producing and downloading whole returns
     # (every child's record) is the returns and data quality officer's.
     Role.PERFORMANCE_ANALYST: frozenset(
-        {C.VIEW_MASH_DASHBOARD, C.VIEW_SUFFICIENCY, C.VIEW_RETURNS, C.VIEW_EARLY_HELP_DASHBOARD}
+        {
+            C.VIEW_MASH_DASHBOARD,
+            C.VIEW_SUFFICIENCY,
+            C.VIEW_RETURNS,
+            C.VIEW_EARLY_HELP_DASHBOARD,
+            C.VIEW_LEARNING_REPORT,
+        }
     ),
     # The returns team: produces the returns and corrects at source what the validators flag, so
     # it reads children's records and records casework (corrections are audited like any other).
@@ -218,7 +242,19 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.VIEW_MASH_DASHBOARD,
         }
     ),
-    Role.PARTNERSHIP_MANAGER: frozenset({C.VIEW_MASH_DASHBOARD}),
+    # Runs the learning cycle for the partnership. No people search: a notification names the child
+    # because a council manager recorded it from the child's record; audits sample their cases.
+    Role.PARTNERSHIP_MANAGER: frozenset(
+        {
+            C.VIEW_MASH_DASHBOARD,
+            C.VIEW_LEARNING,
+            C.MANAGE_LEARNING,
+            C.CONTRIBUTE_LEARNING,
+            C.VIEW_LEARNING_REPORT,
+        }
+    ),
+    # Sees only what is addressed to their agency or assigned to them (issue 10; R18, R19).
+    Role.LEARNING_PARTNER: frozenset({C.CONTRIBUTE_LEARNING}),
     Role.IG_OFFICER: frozenset(
         {
             C.VIEW_ACCESS_LOG,

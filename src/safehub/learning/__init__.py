@@ -1,1 +1,2 @@
-"""Incident notifications, rapid and practice reviews, actions and case audits (issue 10). Built by its own issue; present so the layer contracts name it."""
+"""Serious incident notifications, rapid and practice reviews, multi-agency action plans, learning
+themes and case audits (issue 10; ADR 0008)."""
