@@ -1,0 +1,1 @@
+"""Reads for learning pages. Import from the submodule (`selectors.reviews`, `selectors.audits` …)."""

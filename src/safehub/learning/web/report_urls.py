@@ -1,0 +1,7 @@
+"""Routes for learning pages (namespace `learning_reports`). Every route is in tests/permission_matrix.yml (R18)."""
+
+from django.urls import URLPattern
+
+app_name = "learning_reports"
+
+urlpatterns: list[URLPattern] = []
