@@ -21,6 +21,7 @@ urlpatterns = [
     path("casework/", include("safehub.casework.web.urls")),
     path("early-help/", include("safehub.front_door.web.early_help_urls")),
     path("early-help/", include("safehub.early_help.web.urls")),
+    path("learning/actions/", include("safehub.learning.web.action_urls")),
     path("learning/audits/", include("safehub.learning.web.audit_urls")),
     path("learning/reports/", include("safehub.learning.web.report_urls")),
     path("learning/", include("safehub.learning.web.urls")),

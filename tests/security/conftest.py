@@ -12,6 +12,7 @@ from .care_world import care_world
 from .casework_world import casework_world
 from .early_help_world import early_help_world
 from .front_door_world import front_door_world
+from .learning_world import learning_world
 from .people_world import people_world
 from .returns_world import returns_world
 
@@ -49,4 +50,5 @@ def world(db: Any, make_user: Any, code_lists: Any) -> dict[str, Any]:
     world.update(care_world(world, make_user))
     world.update(early_help_world(world, make_user))
     world.update(returns_world(world, make_user))
+    world.update(learning_world(world, make_user))
     return world

@@ -92,6 +92,9 @@ HEALTH_PARTNER_EMAIL = f"health.partner@{DEMO_DOMAIN}"
 GP_REFERRER_EMAIL = f"gp.referrer@{DEMO_DOMAIN}"
 # Casework (issue 5): a second social worker, so that caseloads and allocation have a choice.
 SOCIAL_WORKER2_EMAIL = f"social.worker2@{DEMO_DOMAIN}"
+# Learning (issue 10): the police's and the health trust's safeguarding leads.
+POLICE_LEAD_EMAIL = f"police.lead@{DEMO_DOMAIN}"
+DESIGNATED_NURSE_EMAIL = f"designated.nurse@{DEMO_DOMAIN}"
 
 
 # The system administrator comes first: it creates everyone else through the accounts services.
@@ -153,6 +156,22 @@ USERS = (
         "Health visitor",
         HOSPITAL,
         login="health.visitor",
+    ),
+    # Learning and quality assurance (issue 10): partner agencies' safeguarding leads, who answer
+    # the reviews' requests to their agency, update its actions and audit the cases they are given.
+    UserSpec(
+        Role.LEARNING_PARTNER,
+        "Rhian Calloway",
+        "Detective inspector, public protection (safeguarding lead)",
+        POLICE,
+        login="police.lead",
+    ),
+    UserSpec(
+        Role.LEARNING_PARTNER,
+        "Priya Ashcombe",
+        "Designated nurse for safeguarding children",
+        HOSPITAL,
+        login="designated.nurse",
     ),
 )
 

@@ -33,6 +33,7 @@ from safehub.platform import clock
 from . import casework as casework_demo  # issue 5 (helper G)
 from . import city, families, front_door, totp
 from . import early_help as early_help_demo  # issue 9
+from . import learning as learning_demo  # issue 10
 from . import looked_after as looked_after_demo  # issue 6
 from . import returns as returns_demo  # issue 7
 from .people import PersonSpec, households
@@ -71,6 +72,7 @@ def steps(people: int) -> int:
         + front_door.STEPS
         + casework_demo.STEPS  # issue 5
         + early_help_demo.STEPS  # issue 9
+        + learning_demo.STEPS  # issue 10
         + looked_after_demo.STEPS  # issue 6
         + returns_demo.STEPS  # issue 7
     )
@@ -102,6 +104,7 @@ def load(
         teams = _ensure_teams(admin, agencies, advance)
         users = _ensure_users(admin, agencies, teams, advance)
         _set_credentials(users, seed)
+        learning_demo.wipe(_demo_people_ids())  # issue 10: incidents and case audits name children
         returns_demo.wipe()  # issue 7: the returns name the demo's children
         looked_after_demo.wipe(_demo_people_ids())  # issue 6: its rows protect the cases and people
         early_help_demo.wipe(_demo_people_ids())  # issue 9: its members protect the involvements
@@ -116,6 +119,8 @@ def load(
         looked_after_demo.load(users=users, agencies=agencies, teams=teams, seed=seed, advance=advance)
         # Issue 9: early help for families with no open casework (after the care stories took theirs).
         early_help_demo.load(users=users, agencies=agencies, teams=teams, seed=seed, advance=advance)
+        # Issue 10: the partnership's reviews, action plans and case audit, about children above.
+        learning_demo.load(users=users, agencies=agencies, advance=advance)
         # Issue 7: last year's and this year's returns, produced from everything above.
         summary = returns_demo.load(users=users, advance=advance, validate=validate_returns)
         for warning in summary.warnings:

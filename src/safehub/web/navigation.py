@@ -36,6 +36,13 @@ def _holds_cases(user: Any) -> bool:
     )
 
 
+def _learns(user: Any) -> bool:
+    return any(
+        user.has_capability(c)
+        for c in (Capability.VIEW_LEARNING, Capability.CONTRIBUTE_LEARNING, Capability.NOTIFY_INCIDENTS)
+    )
+
+
 _ITEMS: list[tuple[str, str, _Gate]] = [
     ("Home", "web:home", None),
     ("MASH queue", "front_door:queue", Capability.VIEW_CONTACTS),
@@ -53,6 +60,11 @@ _ITEMS: list[tuple[str, str, _Gate]] = [
     ("Households", "looked_after_households:household_list", Capability.VIEW_CASES),
     ("Sufficiency", "looked_after_households:sufficiency", Capability.VIEW_SUFFICIENCY),
     ("Statutory returns", "returns:home", Capability.VIEW_RETURNS),
+    ("Learning and improvement", "learning:home", _learns),
+    ("Action plans", "learning_actions:list", _learns),
+    ("Case audits", "learning_audits:programme_list", Capability.VIEW_LEARNING),
+    ("My audits", "learning_audits:mine", Capability.CONTRIBUTE_LEARNING),
+    ("Partnership board report", "learning_reports:board", Capability.VIEW_LEARNING_REPORT),
     ("Team tasks", "casework:team_tasks", Capability.MANAGE_CASES),
     ("Allocation", "casework:allocation", Capability.MANAGE_CASES),
     ("Handovers from the MASH", "front_door_handovers:inbox", Capability.MANAGE_CASES),

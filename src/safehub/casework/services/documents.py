@@ -44,7 +44,7 @@ def check_may_record(actor: Any, person: Person, involvement: Involvement | None
         raise NotFoundOrForbidden()
 
 
-def _read(uploaded_file: UploadedFile, limit: int) -> bytes:
+def read_bounded(uploaded_file: UploadedFile, limit: int) -> bytes:
     """At most `limit + 1` bytes: enough to know a file is too big without reading all of it."""
     size = uploaded_file.size
     if size is not None and size > limit:
@@ -77,7 +77,7 @@ def document_upload(
         errors["title"] = ["The title must be 200 characters or fewer"]
     limit = max_bytes()
     try:
-        inspected = inspect_upload(uploaded_file.name or "", _read(uploaded_file, limit), limit=limit)
+        inspected = inspect_upload(uploaded_file.name or "", read_bounded(uploaded_file, limit), limit=limit)
     except UploadRefused as refusal:
         errors["file"] = [refusal.message]
     if errors:

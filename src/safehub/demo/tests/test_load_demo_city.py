@@ -360,3 +360,121 @@ def test_early_help_families_at_every_stage(loaded: str) -> None:
     )
     assert theirs == on_taf
     assert 0 < len(theirs) < episodes.count()
+
+
+def test_learning_cycle_at_every_stage(loaded: str) -> None:
+    """Issue 10: the partnership's learning cycle, built through the learning services, with the
+    partner agencies' leads seeing only what concerns their agency (R18, R19)."""
+    from safehub.accounts.constants import Capability
+    from safehub.casework.constants import DocumentStatus
+    from safehub.learning.constants import (
+        ActionStatus,
+        CaseAuditStatus,
+        RapidReviewDecision,
+        ReturnStatus,
+        ReviewKind,
+        ReviewStatus,
+    )
+    from safehub.learning.models import (
+        AgencyReturn,
+        AuditFinding,
+        CaseAudit,
+        CaseAuditor,
+        LearningAction,
+        Review,
+        SeriousIncident,
+        Theme,
+    )
+    from safehub.learning.policies import action_policy, agency_return_policy, case_audit_policy
+    from safehub.learning.selectors.themes import themes_across_reviews
+
+    today = clock.today()
+    # Incidents: every one recorded by the team manager; one notified after its 5 working days.
+    incidents = SeriousIncident.objects.all()
+    assert incidents.count() == 4
+    assert {i.recorded_by.email for i in incidents} == {"team.manager@demo.safehub.test"}
+    late = [i for i in incidents if i.notified_on and i.notified_on > i.notify_due_on]
+    assert len(late) == 1
+    assert all(i.notified_on for i in incidents)
+    # Reviews of every kind, the rapid reviews' three decisions, a local review due in 6 months.
+    kinds: dict[str, int] = {}
+    for kind in Review.objects.values_list("kind", flat=True):
+        kinds[kind] = kinds.get(kind, 0) + 1
+    assert kinds == {
+        ReviewKind.RAPID: 4,
+        ReviewKind.LOCAL: 2,
+        ReviewKind.NATIONAL: 1,
+        ReviewKind.SERIOUS_CASE: 1,
+    }
+    decisions = set(Review.objects.exclude(decision="").values_list("decision", flat=True))
+    assert decisions == set(RapidReviewDecision.values)
+    local = Review.objects.get(kind=ReviewKind.LOCAL, commissioned_from__isnull=False)
+    assert local.status == ReviewStatus.IN_PROGRESS
+    assert local.due_on is not None
+    assert local.due_on > today
+    assert local.members.filter(role="lead", user__isnull=True).exists()
+    assert local.milestones.filter(done_on__isnull=False).exists()
+    assert local.milestones.filter(done_on__isnull=True).exists()
+    legacy = Review.objects.get(kind=ReviewKind.SERIOUS_CASE)
+    assert legacy.status == ReviewStatus.PUBLISHED
+    assert legacy.started_on.year == 2017
+    running = Review.objects.get(kind=ReviewKind.RAPID, status=ReviewStatus.IN_PROGRESS)
+    # Its returns: the police's received, the health trust's not yet due, the school's overdue
+    # and chased once by the nightly sweep.
+    returns = {r.agency.kind: r for r in AgencyReturn.objects.filter(review=running)}
+    assert returns["police"].status == ReturnStatus.RECEIVED
+    assert returns["health_trust"].status == ReturnStatus.REQUESTED
+    assert returns["health_trust"].due_on >= today
+    assert returns["school"].status == ReturnStatus.REQUESTED
+    assert returns["school"].due_on < today
+    assert returns["school"].chased_on == today
+    # Actions: signed off on clean evidence, one waiting for sign-off, one overdue and escalated
+    # (owned by health, rated red at its last update), and an audit finding's follow-up.
+    actions = LearningAction.objects.all()
+    signed = actions.filter(status=ActionStatus.SIGNED_OFF)
+    assert signed.count() >= 3
+    assert all(a.evidence.filter(status=DocumentStatus.CLEAN).exists() for a in signed)
+    assert actions.filter(status=ActionStatus.COMPLETED).count() == 1
+    overdue = actions.get(status=ActionStatus.OPEN, due_on__lt=today)
+    assert overdue.agency.kind == "health_trust"
+    assert overdue.escalated_on == today
+    assert overdue.rag == "red"
+    assert overdue.updates.count() == 3
+    assert actions.filter(audit_finding__isnull=False).exists()
+    # The themes recur: one is on at least three reviews, started in at least three years.
+    recurring = [
+        theme
+        for theme in Theme.objects.all()
+        if theme.reviews.count() >= 3 and len({r.started_on.year for r in theme.reviews.all()}) >= 3
+    ]
+    assert {t.name for t in recurring} >= {"Hidden and unseen adults", "Information sharing between agencies"}
+    # ... and the themes view, over the years it shows, flags them as recurring.
+    manager = User.objects.get(email="partnership.manager@demo.safehub.test")
+    shown = {row.name: row for row in themes_across_reviews(actor=manager, today=today).recurring}
+    assert {"Hidden and unseen adults", "Information sharing between agencies"} <= set(shown)
+    assert len([n for n in shown["Hidden and unseen adults"].reviews if n]) >= 3
+    # The neglect audit: a case at every stage, auditors from three agencies, findings with themes.
+    statuses = set(CaseAudit.objects.values_list("status", flat=True))
+    assert statuses == set(CaseAuditStatus.values)
+    ready = CaseAudit.objects.filter(status=CaseAuditStatus.READY).first()
+    assert ready is not None
+    assert not ready.auditors.filter(submitted_on__isnull=True).exists()
+    agencies = set(CaseAuditor.objects.values_list("agency__kind", flat=True))
+    assert agencies == {"childrens_services", "police", "health_trust"}
+    assert AuditFinding.objects.filter(themes__isnull=False).exists()
+    # The partners' leads: their role, and only their own agency's returns and actions.
+    police = User.objects.get(email="police.lead@demo.safehub.test")
+    nurse = User.objects.get(email="designated.nurse@demo.safehub.test")
+    for lead, kind in ((police, "police"), (nurse, "health_trust")):
+        assert lead.role == Role.LEARNING_PARTNER
+        assert lead.agency is not None
+        assert lead.agency.kind == kind
+        assert lead.has_capability(Capability.CONTRIBUTE_LEARNING)
+        assert not lead.has_capability(Capability.VIEW_LEARNING)
+        theirs = agency_return_policy.scope(lead, AgencyReturn.objects.all())
+        assert theirs.exists()
+        assert set(theirs.values_list("agency__kind", flat=True)) == {kind}
+        assert set(action_policy.scope(lead, actions).values_list("agency__kind", flat=True)) == {kind}
+        assert case_audit_policy.scope(lead, CaseAudit.objects.all()).count() == CaseAudit.objects.count()
+    assert overdue in action_policy.scope(nurse, actions)
+    assert overdue not in action_policy.scope(police, actions)

@@ -127,7 +127,8 @@ def tool(name: str = "Neglect audit tool", questions: int = 3) -> AuditTool:
 
 def programme(lead: Any = None, **fields: Any) -> AuditProgramme:
     fields.setdefault("title", "Neglect audit, winter 2026")
-    fields.setdefault("tool", tool())
+    if "tool" not in fields:
+        fields["tool"] = tool(name=f"Neglect audit tool {AuditTool.objects.count() + 1}")
     fields.setdefault("starts_on", date(2026, 11, 2))
     fields.setdefault("due_on", date(2026, 12, 18))
     return AuditProgramme.objects.create(lead=lead or partnership_manager(), **fields)

@@ -96,3 +96,20 @@ def test_a_performance_analyst_opens_no_learning_record() -> None:
         (policies.programme_policy, audit.programme),
     ):
         assert not agree(policy, analyst, obj)
+
+
+def test_an_incident_and_a_case_audit_hide_with_a_restricted_child() -> None:
+    from safehub.access.tests.factories import restrict
+
+    manager = f.partnership_manager()
+    auditor = f.learning_partner(f.health())
+    incident = f.incident()
+    audit = f.case_audit(child=incident.child, auditors=(auditor,))
+    assert agree(policies.incident_policy, manager, incident)
+    assert agree(policies.case_audit_policy, auditor, audit)
+    restrict(incident.child)
+    assert not agree(policies.incident_policy, manager, incident)
+    assert not agree(policies.case_audit_policy, auditor, audit)
+    assert not agree(policies.case_audit_policy, manager, audit, "moderate")
+    # The review is known by its label only, so it stays open to the partnership.
+    assert agree(policies.review_policy, manager, f.review(incident=incident))

@@ -119,6 +119,7 @@ def detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         "can_view_cases": request.user.has_capability(Capability.VIEW_CASES),  # type: ignore[union-attr]
         "can_record_casework": request.user.has_capability(Capability.RECORD_CASEWORK),  # type: ignore[union-attr]
         "can_manage_cases": request.user.has_capability(Capability.MANAGE_CASES),  # type: ignore[union-attr]
+        "can_notify_incidents": request.user.has_capability(Capability.NOTIFY_INCIDENTS),  # type: ignore[union-attr]
     }
     return render(request, "people/detail.html", context)
 

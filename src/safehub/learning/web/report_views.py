@@ -1,0 +1,66 @@
+"""The partnership board report: a page, a printable version of it and a CSV of the overdue
+actions (issue 10, item 6). Labels and counts only, never a child, so performance analysts
+(`view_learning_report`) read it as well as the partnership (R22).
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from safehub.platform import clock
+from safehub.platform.web.permissions import capability_required
+
+from ..selectors.reports import board_report, overdue_actions_export
+from ..selectors.themes import RECURRING_REVIEWS, REPORT_CAPABILITIES
+
+# A cell starting with one of these is read as a formula (or the start of one) by Excel,
+# LibreOffice and Google Sheets (R42, ASVS 1.2.10): officers' names and action descriptions are
+# typed by people, so every cell is neutralised.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_HEADER = ("Action", "Source", "Agency", "Officer", "Due", "Days overdue", "RAG")
+
+
+def neutralise(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow([neutralise(cell) for cell in header])
+    for row in rows:
+        writer.writerow([neutralise(cell) for cell in row])
+    return buffer.getvalue()
+
+
+@capability_required(REPORT_CAPABILITIES)
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    report = board_report(actor=request.user, today=clock.today())
+    context = {"report": report, "recurring_reviews": RECURRING_REVIEWS}
+    # The printable version: the same figures without the service's navigation and controls.
+    template = "board_print.html" if request.GET.get("print") == "1" else "board.html"
+    return render(request, f"learning/reports/{template}", context)
+
+
+@capability_required(REPORT_CAPABILITIES)
+@require_GET
+def board_overdue_csv(request: HttpRequest) -> HttpResponse:
+    """The overdue actions as CSV; the download is audited before it is built (R27)."""
+    today = clock.today()
+    rows = overdue_actions_export(actor=request.user, today=today)
+    body = to_csv(
+        CSV_HEADER,
+        (
+            (r.description, r.source, r.agency, r.officer, r.due_on.isoformat(), r.days_overdue, r.rag_label)
+            for r in rows
+        ),
+    )
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="overdue-learning-actions-{today:%Y-%m-%d}.csv"'
+    return response
