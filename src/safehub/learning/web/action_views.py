@@ -23,11 +23,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safehub.accounts.constants import Capability
-from safehub.accounts.web.csv import to_csv
 from safehub.casework.constants import DocumentStatus
 from safehub.platform import clock
 from safehub.platform.errors import ConflictError
 from safehub.platform.forms import add_service_errors, show_conflict
+from safehub.platform.web.csv import to_csv
 from safehub.platform.web.permissions import capability_required
 
 from ..constants import ActionStatus, Rag

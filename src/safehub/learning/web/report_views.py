@@ -3,39 +3,19 @@ actions (issue 10, item 6). Labels and counts only, never a child, so performanc
 (`view_learning_report`) read it as well as the partnership (R22).
 """
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from safehub.platform import clock
+from safehub.platform.web.csv import to_csv
 from safehub.platform.web.permissions import capability_required
 
 from ..selectors.reports import board_report, overdue_actions_export
 from ..selectors.themes import RECURRING_REVIEWS, REPORT_CAPABILITIES
 
-# A cell starting with one of these is read as a formula (or the start of one) by Excel,
-# LibreOffice and Google Sheets (R42, ASVS 1.2.10): officers' names and action descriptions are
-# typed by people, so every cell is neutralised.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Officers' names and action descriptions are typed by people: `to_csv` neutralises every cell (R42).
 CSV_HEADER = ("Action", "Source", "Agency", "Officer", "Due", "Days overdue", "RAG")
-
-
-def neutralise(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow([neutralise(cell) for cell in header])
-    for row in rows:
-        writer.writerow([neutralise(cell) for cell in row])
-    return buffer.getvalue()
 
 
 @capability_required(REPORT_CAPABILITIES)

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from safehub.accounts.tests.factories import TeamFactory, UserFactory
-from safehub.accounts.web.csv import neutralise, to_csv
 from safehub.platform import clock
+from safehub.platform.web.csv import neutralise, to_csv
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from safehub.platform import clock
+from safehub.platform.web.csv import to_csv
 
 from ... import selectors
 from ...constants import Role
-from ..csv import to_csv
 from ..mixins import manage_users_required, step_up_required
 
 HEADER = ("Name", "Email", "Role", "Agency", "Teams", "Last sign-in", "No sign-in for 90 days")

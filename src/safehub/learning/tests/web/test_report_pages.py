@@ -15,9 +15,9 @@ from django.urls import reverse
 from safehub.accounts.constants import Role
 from safehub.accounts.tests.factories import UserFactory
 from safehub.audit.models import AuditEvent
+from safehub.platform.web.csv import FORMULA_STARTS, neutralise
 
 from ...constants import AuditGrade, CaseAuditStatus, ReviewKind
-from ...web.report_views import FORMULA_STARTS, neutralise
 from .. import factories as f
 from ..factories import TODAY
 from ..test_report_selectors import CHILD_NAME, board_world
