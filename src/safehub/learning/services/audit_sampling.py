@@ -12,6 +12,7 @@ case afterwards reads the child's record; those reads are audited by the learnin
 """
 
 import random
+import secrets
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
@@ -243,7 +244,11 @@ def cases_sample(
             label = CaseService(service).label
             add(errors, "service", f"No open cases in {label} are left to sample for this programme.")
             raise_if(errors)
-        drawn = random.Random(seed).sample(candidates, min(count, len(candidates)))  # noqa: S311 (not security)
+        # A team must not be able to predict which of its cases will be audited, so the draw comes
+        # from the operating system; a seed (tests, a re-run the partnership wants to reproduce)
+        # gives a repeatable draw instead.
+        rng = secrets.SystemRandom() if seed is None else random.Random(seed)  # noqa: S311  # nosec B311
+        drawn = rng.sample(candidates, min(count, len(candidates)))
         children = Person.objects.in_bulk(drawn)
         return [
             _new_case(actor=actor, programme=programme, child=children[pk], section="case_sampled")
