@@ -294,7 +294,11 @@ def test_an_audit_round_with_moderation(
     expect(ppage.locator(".govuk-error-summary")).to_contain_text(
         "2 questions are not answered yet: grade every question before submitting."
     )
-    # Each question still to grade carries its own message, at its grade.
+    # The summary leads to each question still to grade, and each carries its message at its grade.
+    expect(ppage.locator(".govuk-error-summary a[href='#id_answers-grade_2']")).to_contain_text(
+        "Grade question 2 before you submit."
+    )
+    expect(ppage.locator(".govuk-error-summary a[href='#id_answers-grade_1']")).to_have_count(0)
     expect(ppage.locator("#id_answers-grade_2-error")).to_contain_text("Grade question 2 before you submit.")
     expect(ppage.locator("#id_answers-grade_3-error")).to_contain_text("Grade question 3 before you submit.")
     desk_police.check_accessibility("case 1, submit refused")

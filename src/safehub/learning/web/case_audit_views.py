@@ -90,8 +90,9 @@ def _page(request: HttpRequest, case: CaseAudit, **bound: Any) -> HttpResponse:
             may_moderate,
         ),
         "can_add_action": actor.has_capability(Capability.MANAGE_LEARNING),
-        # The error summary at the top of the page speaks for the form that was posted.
+        # The error summary at the top of the page speaks for the forms that were posted.
         "form": next(iter(bound.values()), None),
+        "summary_forms": [form for form in bound.values() if form.errors],
     }
     case_audit_viewed(actor=actor, case=case, section=SECTION)
     return render(request, "learning/audits/case_audit.html", context)
@@ -152,18 +153,21 @@ def submit(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
                 submitted_on=clock.today(),
             )
         except ValidationError as error:
+            missing = getattr(error, "error_dict", {}).pop("answers", None)
             add_service_errors(form, error)
-            bound: dict[str, Any] = {"submit": form}
-            if "answers" in getattr(error, "error_dict", {}):
-                bound["answers"] = _unanswered(actor, case)
-            return _page(request, case, **bound)
+            if missing is None:
+                return _page(request, case, submit=form)
+            # The error summary speaks for the answers: the count, then a link to each question
+            # still to grade (GOV.UK error summary: every entry leads to its field).
+            return _page(request, case, answers=_unanswered(actor, case, missing), submit=form)
         messages.success(request, "Your audit of this case is submitted.")
         return redirect("learning_audits:case_audit", id=case.pk)
     return _page(request, case, submit=form)
 
 
-def _unanswered(actor: Any, case: CaseAudit) -> AnswersForm:
-    """The answers form as saved, with each question still to grade marked at its grade."""
+def _unanswered(actor: Any, case: CaseAudit, missing: list[ValidationError]) -> AnswersForm:
+    """The answers form as saved, with the service's count and each question still to grade
+    marked at its grade."""
     page = case_audit_page(actor=actor, case=case)
     saved: dict[str, str] = {}
     for question in page.questions:
@@ -172,6 +176,8 @@ def _unanswered(actor: Any, case: CaseAudit) -> AnswersForm:
         saved[f"answers-comment_{question.number}"] = comment
     form = _answers_form(page, saved)
     form.is_valid()
+    for problem in missing:
+        form.add_error(None, problem)
     for question in page.questions:
         if question.pk not in page.answers:
             form.add_error(f"grade_{question.number}", f"Grade question {question.number} before you submit.")

@@ -117,6 +117,10 @@ def test_answers_are_refused_at_the_question_and_submitting_needs_every_answer(l
     assert "Grade question 2 before you submit." in body
     assert "Grade question 3 before you submit." in body
     assert "Grade question 1 before you submit." not in body
+    # The error summary leads to each question still to grade (GOV.UK error summary).
+    assert 'href="#id_answers-grade_2"' in body
+    assert 'href="#id_answers-grade_3"' in body
+    assert 'href="#id_answers-grade_1"' not in body
     missing = client.post(url("submit", case), {}).content.decode()
     assert 'href="#id_submit-grade"' in missing
     assert "Choose your overall grade for the case." in missing
