@@ -10,7 +10,7 @@ missing or failing leaves the document unavailable and says so (R57).
 
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -30,6 +30,9 @@ from ..models import Document, Involvement
 from ..policies import document_policy
 
 logger = logging.getLogger(__name__)
+
+# Any upload row the scan pipeline handles: casework's Document, learning's Evidence.
+U = TypeVar("U", bound=Any)
 
 # Documents a scan may still change. CLEAN and INFECTED are final.
 PENDING = (DocumentStatus.QUARANTINED, DocumentStatus.SCAN_FAILED)
@@ -121,21 +124,27 @@ def _enqueue_scan(document_id: UUID) -> None:
 
 
 def document_scan(*, document: Document) -> Document:
-    """Scan one document and record the result. Idempotent: a CLEAN or INFECTED document is final.
+    """Scan one document and record the result. Idempotent: a CLEAN or INFECTED document is final."""
+    return scan_stored_upload(document, section="document")
 
-    The scan runs outside any transaction (it may take seconds on a large file); the result is
-    written under a row lock, and only if no other scan finished first.
+
+def scan_stored_upload(upload: U, *, section: str) -> U:
+    """Scan any quarantined upload row (a document, an action's evidence) and record the result.
+
+    The row needs `storage_name`, `status`, `scan_detail` and `scanned_at`. The scan runs outside
+    any transaction (it may take seconds on a large file); the result is written under a row lock,
+    and only if no other scan finished first. CLEAN and INFECTED are final.
     """
-    if document.status not in PENDING:
-        return document
-    if storage.exists(document.storage_name):
-        result = scanner.scan_file(storage.path_for(document.storage_name))
+    if upload.status not in PENDING:
+        return upload
+    if storage.exists(upload.storage_name):
+        result = scanner.scan_file(storage.path_for(upload.storage_name))
     else:
-        logger.error("document_file_missing", extra={"document_id": str(document.pk)})
+        logger.error("upload_file_missing", extra={"object_id": str(upload.pk), "section": section})
         result = scanner.ScanResult(scanner.ScanOutcome.ERROR, MISSING_FILE)
 
     with transaction.atomic():
-        current = Document.objects.select_for_update().get(pk=document.pk)
+        current = type(upload)._default_manager.select_for_update().get(pk=upload.pk)
         if current.status not in PENDING:
             return current
         before = current.status
@@ -160,7 +169,7 @@ def document_scan(*, document: Document) -> Document:
                 actor_label=SCANNER_LABEL,
                 verb=Verb.UPDATE,
                 target=current,
-                section="document",
+                section=section,
                 reason=f"scan_{current.status}",
             )
     return current

@@ -19,10 +19,9 @@ from django.db import transaction
 from safehub.audit.constants import Verb
 from safehub.audit.services import record_event
 from safehub.casework.constants import DocumentStatus
-from safehub.casework.documents import scanner, storage
+from safehub.casework.documents import storage
 from safehub.casework.documents.inspect import UploadRefused, inspect_upload, max_bytes
-from safehub.casework.services.documents import MISSING_FILE, PENDING, SCANNER_LABEL, read_bounded
-from safehub.platform import clock
+from safehub.casework.services.documents import PENDING, read_bounded, scan_stored_upload
 from safehub.platform.errors import NotFoundOrForbidden
 
 from ..constants import ActionStatus
@@ -101,49 +100,8 @@ def _enqueue_scan(evidence_id: UUID) -> None:
 
 
 def evidence_scan(*, evidence: Evidence) -> Evidence:
-    """Scan one piece of evidence and record the result, as casework's `document_scan` does.
-
-    Idempotent: CLEAN and INFECTED are final. The scan runs outside any transaction (it may take
-    seconds); the result is written under a row lock, and only if no other scan finished first.
-    """
-    if evidence.status not in PENDING:
-        return evidence
-    if storage.exists(evidence.storage_name):
-        result = scanner.scan_file(storage.path_for(evidence.storage_name))
-    else:
-        logger.error("evidence_file_missing", extra={"evidence_id": str(evidence.pk)})
-        result = scanner.ScanResult(scanner.ScanOutcome.ERROR, MISSING_FILE)
-
-    with transaction.atomic():
-        current = Evidence.objects.select_for_update().get(pk=evidence.pk)
-        if current.status not in PENDING:
-            return current
-        before = current.status
-        if result.outcome == scanner.ScanOutcome.OFF:
-            current.status = DocumentStatus.QUARANTINED
-        elif result.outcome == scanner.ScanOutcome.CLEAN:
-            current.status = DocumentStatus.CLEAN
-        elif result.outcome == scanner.ScanOutcome.INFECTED:
-            current.status = DocumentStatus.INFECTED
-            # The row stays, with the signature, so the action shows what was blocked; the bytes go.
-            name = current.storage_name
-            transaction.on_commit(lambda: storage.delete(name))
-        else:
-            current.status = DocumentStatus.SCAN_FAILED
-        current.scan_detail = result.detail[:300]
-        if result.outcome != scanner.ScanOutcome.OFF:
-            current.scanned_at = clock.now()
-        current.save(update_fields=["status", "scan_detail", "scanned_at", "updated_at"])
-        if current.status != before:
-            record_event(
-                actor=None,
-                actor_label=SCANNER_LABEL,
-                verb=Verb.UPDATE,
-                target=current,
-                section=SECTION,
-                reason=f"scan_{current.status}",
-            )
-    return current
+    """Scan one piece of evidence and record the result, exactly as a case document is scanned."""
+    return scan_stored_upload(evidence, section=SECTION)
 
 
 def evidence_scan_by_id(evidence_id: str | UUID) -> str:
