@@ -28,7 +28,7 @@ from django.db.models import prefetch_related_objects
 
 from safehub.casework.constants import CaseLevel, LocalTimescale, TimescaleUnit
 from safehub.casework.services.involvement import involvement_update
-from safehub.casework.services.tasks import TaskSpec, tasks_sync
+from safehub.casework.services.tasks import TaskSpec, TaskSync, tasks_sync, tasks_sync_many
 from safehub.casework.timescales import add_months, add_period, describe, timescales
 from safehub.people.services.birth import is_unborn
 from safehub.platform.calendar import WorkingCalendar, calendar
@@ -397,6 +397,43 @@ def referral_clocks_sync(
         )
 
 
+def referral_clocks_sync_many(referral_ids: Iterable[Any]) -> int:
+    """`referral_clocks_sync` for many referrals at once, as a bulk load (the SSD import) needs:
+    the open ones are read with their rows in one prefetch per slice and their tasks written in
+    bulk (`tasks_sync_many`); a closed one just has any clock task still open cancelled, which
+    also covers a referral an import re-run has closed. Returns how many referrals were synced.
+
+    Call it inside a transaction. No policy check: the caller has made it.
+    """
+    values = timescales()
+    cal = calendar()
+    ids = list(dict.fromkeys(referral_ids))
+    count = 0
+    for start in range(0, len(ids), _MANY_SLICE):
+        chunk = ids[start : start + _MANY_SLICE]
+        items: list[TaskSync] = []
+        open_referrals = list(
+            Referral.objects.filter(pk__in=chunk, closed_on__isnull=True)
+            .select_related("involvement", "person")
+            .prefetch_related(*PREFETCH)
+        )
+        for referral in open_referrals:
+            items.append(TaskSync(referral.involvement, referral_tasks(referral, values, cal)))
+        for referral in Referral.objects.filter(pk__in=chunk, closed_on__isnull=False).select_related(
+            "involvement"
+        ):
+            items.append(TaskSync(referral.involvement, [], cancel_reason="No longer needed."))
+        tasks_sync_many(items)
+        for referral in open_referrals:
+            involvement_update(involvement=referral.involvement, level=referral_level(referral))
+        count += len(items)
+    return count
+
+
+# Referrals `referral_clocks_sync_many` reads at a time (each IN list well under SQLite's limit).
+_MANY_SLICE = 500
+
+
 def _refresh_stored_due_dates(referral: Referral, cal: WorkingCalendar) -> None:
     """Due dates stored on the record (ADR 0004) follow a calendar change while still running:
     an unauthorised assessment's `due_on`, an enquiry's `icpc_due_on` until the ICPC is held,
@@ -471,6 +508,7 @@ __all__: list[str] = [
     "icpc_due_on",
     "next_review_due_on",
     "referral_clocks_sync",
+    "referral_clocks_sync_many",
     "referral_level",
     "referral_stage",
     "referral_tasks",

@@ -7,7 +7,7 @@ statutory clock and never drift from the record: correct a strategy discussion's
 ICPC task moves with it.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -52,31 +52,110 @@ def tasks_sync(
 
     Call it inside the owning service's transaction. It checks no policy: the caller has.
     """
-    done = dict(done or {})
+    open_tasks = list(involvement.tasks.filter(status=TaskStatus.OPEN, manual=False))
+    changed, new = _plan(involvement, open_tasks, specs, dict(done or {}), done_by, cancel_reason)
+    for task in changed:
+        task.save()
+    for task in new:
+        task.save(force_insert=True)
+
+
+@dataclass(frozen=True)
+class TaskSync:
+    """One involvement's wanted clock tasks, for `tasks_sync_many`."""
+
+    involvement: Involvement
+    specs: Sequence[TaskSpec]
+    cancel_reason: str = "No longer needed."
+
+
+def tasks_sync_many(items: Iterable[TaskSync]) -> tuple[int, int]:
+    """`tasks_sync` (with nothing just done) for many involvements at once: their open clock
+    tasks are read in one query per slice and written in one bulk update and one bulk insert.
+
+    For a bulk load (the SSD import), where a sync per case was a query and an insert per task.
+    The outcome is the one `tasks_sync` gives case by case. Returns (tasks changed, tasks opened).
+    """
+    wanted = list(items)
+    changed: list[Task] = []
+    new: list[Task] = []
+    for start in range(0, len(wanted), _SLICE):
+        chunk = wanted[start : start + _SLICE]
+        open_by: dict[Any, list[Task]] = {}
+        for task in Task.objects.filter(
+            involvement_id__in=[item.involvement.pk for item in chunk], status=TaskStatus.OPEN, manual=False
+        ):
+            open_by.setdefault(task.involvement_id, []).append(task)
+        for item in chunk:
+            more, opened = _plan(
+                item.involvement,
+                open_by.get(item.involvement.pk, []),
+                item.specs,
+                {},
+                None,
+                item.cancel_reason,
+            )
+            changed.extend(more)
+            new.extend(opened)
+    now = clock.now()
+    for task in changed:
+        task.updated_at = now
+    Task.objects.bulk_update(changed, _PLANNED_FIELDS, batch_size=500)
+    Task.objects.bulk_create(new, batch_size=500)
+    return len(changed), len(new)
+
+
+# Involvements a query of `tasks_sync_many` reads the open tasks of (well under SQLite's limit).
+_SLICE = 500
+# What `_plan` may change on an open task.
+_PLANNED_FIELDS = [
+    "status",
+    "completed_on",
+    "completed_by",
+    "cancelled_reason",
+    "due_on",
+    "title",
+    "basis",
+    "version",
+    "updated_at",
+]
+
+
+def _plan(
+    involvement: Involvement,
+    open_tasks: Iterable[Task],
+    specs: Iterable[TaskSpec],
+    done: Mapping[str, date],
+    done_by: Any,
+    cancel_reason: str,
+) -> tuple[list[Task], list[Task]]:
+    """The open tasks to change (in place) and the tasks to open: the rules `tasks_sync` states,
+    worked out without touching the database so one case or thousands share them."""
     wanted = {spec.key: spec for spec in specs}
-    open_tasks = {t.key: t for t in involvement.tasks.filter(status=TaskStatus.OPEN, manual=False)}
-    for key, task in open_tasks.items():
+    changed: list[Task] = []
+    for task in open_tasks:
+        key = task.key
         if key in done:
             task.status = TaskStatus.DONE
             task.completed_on = done[key]
             task.completed_by = done_by
             task.version += 1
-            task.save()
+            changed.append(task)
             continue
         spec = wanted.get(key)
         if spec is None:
             task.status = TaskStatus.CANCELLED
             task.cancelled_reason = cancel_reason
             task.version += 1
-            task.save()
+            changed.append(task)
             continue
         if (task.due_on, task.title, task.basis) != (spec.due_on, spec.title, spec.basis):
             task.due_on, task.title, task.basis = spec.due_on, spec.title, spec.basis
             task.version += 1
-            task.save()
+            changed.append(task)
         wanted.pop(key)
-    for spec in wanted.values():
-        Task.objects.create(
+    new = [
+        Task(
             involvement=involvement,
             person_id=involvement.person_id,
             key=spec.key,
@@ -86,6 +165,9 @@ def tasks_sync(
             assigned_to_id=involvement.worker_id,
             team_id=involvement.team_id,
         )
+        for spec in wanted.values()
+    ]
+    return changed, new
 
 
 def tasks_reassign(*, involvement: Involvement) -> None:

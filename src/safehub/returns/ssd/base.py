@@ -94,6 +94,20 @@ def required(row: Row, name: str) -> str:
 
 
 @dataclass
+class PendingClocks:
+    """The cases whose clock tasks a run brings up to date once, after its last table: every
+    casework table touches the same referrals and every care table the same periods, and syncing
+    per batch redid each case a dozen times."""
+
+    referrals: set[UUID] = field(default_factory=set)
+    periods: set[UUID] = field(default_factory=set)
+
+    def clear(self) -> None:
+        self.referrals.clear()
+        self.periods.clear()
+
+
+@dataclass
 class LoadContext:
     """What an adapter may ask the runner while loading a batch."""
 
@@ -103,9 +117,8 @@ class LoadContext:
     # own ids and for the ids its rows point at (prefetch), and by `remember`.
     _known: dict[tuple[str, str], tuple[str, UUID, str]] = field(default_factory=dict)
     _new: list[tuple[str, str, str, UUID, str]] = field(default_factory=list)
-    # Referrals whose clock tasks the run brings up to date once, after its last table (every
-    # casework table touches them; syncing per batch redid each one a dozen times). None: sync now.
-    pending_clocks: set[UUID] | None = None
+    # Cases whose clock tasks the run brings up to date after its last table. None: sync now.
+    pending_clocks: PendingClocks | None = None
 
     def known(self, table: str, source_id: str) -> UUID | None:
         hit = self._known.get((table, source_id))

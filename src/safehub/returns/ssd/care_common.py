@@ -26,7 +26,7 @@ from django.db import models, router, transaction
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
-from safehub.looked_after.clocks import period_clocks_sync
+from safehub.looked_after.clocks import period_clocks_sync_many
 from safehub.looked_after.models import LookedAfterPeriod
 from safehub.people.imports import bulk
 from safehub.reference_data.selectors import code_list
@@ -190,9 +190,9 @@ def within(name: str, day: date, period: LookedAfterPeriod) -> None:
 
 
 def sync_open_clocks(period_ids: Iterable[UUID], actor: Any) -> None:
-    """Clock tasks follow the record: once per batch, for the open periods the batch touched."""
-    for period in LookedAfterPeriod.objects.filter(pk__in=set(period_ids), ended_on__isnull=True):
-        period_clocks_sync(period=period, done_by=actor)
+    """Clock tasks follow the record, for the periods a write touched; an ended period has any
+    task still open cancelled."""
+    period_clocks_sync_many(period_ids)
 
 
 def person_refs(ctx: ExportContext, person_ids: Iterable[UUID]) -> dict[UUID, str]:
@@ -325,8 +325,13 @@ class SimpleTable:
         return problems
 
     def after(self, done: list[tuple[str, Any, str]], ctx: LoadContext) -> None:
-        if self.touches_clocks:
-            sync_open_clocks((obj.period_id for _rid, obj, _d in done), ctx.actor)
+        if not self.touches_clocks:
+            return
+        touched = (obj.period_id for _rid, obj, _d in done)
+        if ctx.pending_clocks is None:
+            sync_open_clocks(touched, ctx.actor)
+        else:
+            ctx.pending_clocks.periods.update(touched)
 
     # --- export -------------------------------------------------------------------------------------
 

@@ -20,8 +20,7 @@ from uuid import UUID
 
 from django.db import models
 
-from safehub.child_protection.clocks import referral_clocks_sync
-from safehub.child_protection.models import Referral
+from safehub.child_protection.clocks import referral_clocks_sync_many
 from safehub.child_protection.services._rules import Errors
 from safehub.people.imports import bulk
 from safehub.reference_data.selectors import code_choices
@@ -173,14 +172,9 @@ class Batch:
 
 
 def sync_clocks(referral_ids: Iterable[UUID]) -> None:
-    """Open referrals touched by a batch get their clock tasks and caseload level, as a typed
-    entry would (child_protection.clocks). Closed ones have no clocks: nothing to do."""
-    ids = list(set(referral_ids))
-    for start in range(0, len(ids), 500):
-        for referral in Referral.objects.filter(
-            pk__in=ids[start : start + 500], closed_on__isnull=True
-        ).select_related("involvement", "person"):
-            referral_clocks_sync(referral=referral)
+    """Referrals touched by a batch get their clock tasks and caseload level, as a typed entry
+    would (child_protection.clocks); a closed one has any task still open cancelled."""
+    referral_clocks_sync_many(referral_ids)
 
 
 class Adapter:
@@ -241,7 +235,7 @@ class Adapter:
         if ctx.pending_clocks is None:
             sync_clocks(batch.referrals)
         else:
-            ctx.pending_clocks.update(batch.referrals)
+            ctx.pending_clocks.referrals.update(batch.referrals)
         return problems
 
 

@@ -16,13 +16,14 @@ from typing import Any
 
 from django.db import transaction
 
+from safehub.looked_after.clocks import period_clocks_sync_many as sync_period_clocks
 from safehub.platform import clock
 
 from ..constants import ImportStatus
 from ..models import ImportRejection, ImportRun, ImportRunTable
 from . import _batch
 from ._reading import Record, count_records, read_header, read_records
-from .base import Problem, SsdTable, finish_of, not_kept_of
+from .base import PendingClocks, Problem, SsdTable, finish_of, not_kept_of
 from .casework_common import sync_clocks
 from .report import write_report
 from .tables import load_order
@@ -99,8 +100,8 @@ def run_import(
 class _State:
     def __init__(self, *, run: ImportRun, total: int, done: int, on_progress: Progress | None) -> None:
         self.run, self.total, self.done, self.on_progress = run, total, done, on_progress
-        # Referrals the casework tables touched: their clocks are synced once, at the end.
-        self.pending_clocks: set[Any] = set()
+        # Cases the tables touched: their clocks are synced once, at the end.
+        self.pending_clocks = PendingClocks()
 
     def progress(self, rows: int, table: str) -> None:
         self.done += rows
@@ -109,25 +110,29 @@ class _State:
 
 
 def _sync_clocks(state: _State, *, resumed: bool) -> None:
-    """Bring the clock tasks of every open referral the run touched up to date, as a typed entry
-    would (child_protection.clocks), a slice per transaction.
+    """Bring the clock tasks of every case the run touched up to date, as a typed entry would
+    (child_protection.clocks, looked_after.clocks), a slice per transaction.
 
     Done once at the end rather than after each batch: every casework table (assessments, plans,
-    visits...) touches the same referrals, and syncing per batch redid each about a dozen times, a
-    third of the import's time. A resumed run cannot know what the stopped one touched, so it
-    syncs every open referral.
+    visits...) touches the same referrals and every care table the same periods, and syncing per
+    batch redid each about a dozen times, a third of the import's time. A resumed run cannot know
+    what the stopped one touched, so it syncs every open referral and period.
     """
     from safehub.child_protection.models import Referral
+    from safehub.looked_after.models import LookedAfterPeriod
 
-    ids = set(state.pending_clocks)
+    referrals = set(state.pending_clocks.referrals)
+    periods = set(state.pending_clocks.periods)
     if resumed:
-        ids.update(Referral.objects.filter(closed_on__isnull=True).values_list("pk", flat=True))
-    ordered = sorted(ids, key=str)
-    for start in range(0, len(ordered), CLOCK_SLICE):
-        with transaction.atomic():
-            sync_clocks(ordered[start : start + CLOCK_SLICE])
-        if state.on_progress is not None:
-            state.on_progress(state.done, state.total, "clock tasks")
+        referrals.update(Referral.objects.filter(closed_on__isnull=True).values_list("pk", flat=True))
+        periods.update(LookedAfterPeriod.objects.filter(ended_on__isnull=True).values_list("pk", flat=True))
+    for sync, ids in ((sync_clocks, referrals), (sync_period_clocks, periods)):
+        ordered = sorted(ids, key=str)
+        for start in range(0, len(ordered), CLOCK_SLICE):
+            with transaction.atomic():
+                sync(ordered[start : start + CLOCK_SLICE])
+            if state.on_progress is not None:
+                state.on_progress(state.done, state.total, "clock tasks")
     state.pending_clocks.clear()
 
 

@@ -8,7 +8,7 @@ import pytest
 from safehub.accounts.constants import Role
 from safehub.casework.constants import TaskStatus
 from safehub.casework.services.involvement import allocation_change
-from safehub.casework.services.tasks import TaskSpec, tasks_sync
+from safehub.casework.services.tasks import TaskSpec, TaskSync, tasks_sync, tasks_sync_many
 from safehub.casework.tests.factories import InvolvementFactory, team_with
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +81,54 @@ def test_reallocation_moves_open_tasks_and_needs_a_reason() -> None:
         (first.pk, "", involvement.allocations.first().ended_on),
         (second.pk, "LEFTRL", None),
     ]
+
+
+def _state(involvement: Any) -> list[tuple[Any, ...]]:
+    return sorted(
+        involvement.tasks.values_list("key", "due_on", "status", "cancelled_reason", "version", "assigned_to")
+    )
+
+
+def test_sync_many_gives_each_case_what_a_sync_of_that_case_gives(django_assert_max_num_queries: Any) -> None:
+    """The bulk form (the SSD import's) moves, cancels, keeps and opens exactly as `tasks_sync`
+    does case by case, in a fixed number of queries however many cases there are."""
+    team, (manager, worker) = team_with(Role.TEAM_MANAGER, Role.SOCIAL_WORKER)
+    one_by_one, in_bulk = InvolvementFactory(), InvolvementFactory()
+    for involvement in (one_by_one, in_bulk):
+        allocation_change(actor=manager, involvement=involvement, team=team, worker=worker)
+        tasks_sync(
+            involvement=involvement,
+            specs=[
+                _spec("cp.icpc", date(2026, 12, 1)),
+                _spec("cp.visit", date(2026, 12, 2)),
+                _spec("x", date(2026, 12, 3)),
+            ],
+        )
+    wanted = [
+        _spec("cp.icpc", date(2026, 12, 9)),
+        _spec("x", date(2026, 12, 3)),
+        _spec("cp.core_group", date(2026, 12, 4)),
+    ]
+    tasks_sync(involvement=one_by_one, specs=wanted, cancel_reason="The plan ended.")
+    many = [InvolvementFactory() for _ in range(5)]
+    with django_assert_max_num_queries(3):
+        changed, opened = tasks_sync_many(
+            [TaskSync(in_bulk, wanted, cancel_reason="The plan ended.")]
+            + [TaskSync(involvement, [_spec("cp.visit", date(2026, 12, 5))]) for involvement in many]
+        )
+    assert _state(in_bulk) == _state(one_by_one)
+    assert ("cp.visit", date(2026, 12, 2), TaskStatus.CANCELLED, "The plan ended.", 2, worker.pk) in _state(
+        in_bulk
+    )
+    assert (changed, opened) == (2, 1 + 5)
+    assert [_state(involvement) for involvement in many] == [
+        [("cp.visit", date(2026, 12, 5), TaskStatus.OPEN, "", 1, None)]
+    ] * 5
+
+
+def test_sync_many_leaves_a_case_in_step_unchanged() -> None:
+    involvement = InvolvementFactory()
+    tasks_sync(involvement=involvement, specs=[_spec("cp.visit", date(2026, 12, 2))])
+    before = list(involvement.tasks.values_list("pk", "version", "updated_at"))
+    assert tasks_sync_many([TaskSync(involvement, [_spec("cp.visit", date(2026, 12, 2))])]) == (0, 0)
+    assert list(involvement.tasks.values_list("pk", "version", "updated_at")) == before

@@ -15,6 +15,7 @@ from safehub.casework.recompute import _recomputers, recompute_all
 from safehub.child_protection.clocks import (
     clocks_recompute_all,
     referral_clocks_sync,
+    referral_clocks_sync_many,
     referral_stage,
     referral_tasks,
 )
@@ -335,3 +336,27 @@ def test_recompute_all_skips_closed_referrals_and_reads_timescales_once(django_a
     )
     with django_assert_max_num_queries(30):
         assert clocks_recompute_all() == 2
+
+
+# --- Many referrals at once (the SSD import) -------------------------------------------------------
+
+
+def test_sync_many_gives_each_open_referral_its_tasks_and_level_and_cancels_a_closed_ones(
+    django_assert_max_num_queries,
+):
+    worker, _ = staff()
+    ref, _plan = on_plan(worker, chair())
+    expected = open_tasks(ref)
+    ref.involvement.tasks.all().delete()
+    ref.involvement.level = CaseLevel.REFERRAL
+    ref.involvement.save()
+    closed, _plan = on_plan(worker, chair())
+    # Closed behind the clocks' back, as an import re-run that brings a closure date does.
+    Referral.objects.filter(pk=closed.pk).update(closed_on=date(2026, 11, 20), closure_reason="RC7")
+    with django_assert_max_num_queries(30):
+        assert referral_clocks_sync_many([ref.pk, closed.pk, ref.pk]) == 2
+    assert open_tasks(ref) == expected
+    ref.involvement.refresh_from_db()
+    assert ref.involvement.level == CaseLevel.CHILD_PROTECTION
+    assert open_tasks(closed) == {}
+    assert task(closed, Clock.CP_VISIT, TaskStatus.CANCELLED).cancelled_reason == "No longer needed."

@@ -2,15 +2,16 @@
 care, and recomputing over a calendar change in a fixed number of queries (R52)."""
 
 from datetime import date
+from typing import Any
 
 import pytest
 import time_machine
 
 from safehub.casework.constants import TaskStatus
 from safehub.casework.models import Task
-from safehub.looked_after.clocks import clocks_recompute_all, period_clocks_sync
+from safehub.looked_after.clocks import clocks_recompute_all, period_clocks_sync, period_clocks_sync_many
 from safehub.looked_after.constants import Clock
-from safehub.looked_after.models import MissingEpisode
+from safehub.looked_after.models import LookedAfterPeriod, MissingEpisode
 from safehub.looked_after.services.review import review_record
 from safehub.looked_after.tests.reviews.cases import NOW, care_period, open_tasks, task_history, users
 from safehub.platform.models import LocalClosure
@@ -111,3 +112,22 @@ def test_recompute_skips_closed_periods_and_its_queries_do_not_grow_with_rows(
     clocks_recompute_all()
     with django_assert_num_queries(len(bare.captured_queries)):
         assert clocks_recompute_all() == 1
+
+
+def test_sync_many_matches_a_sync_per_period_and_cancels_an_ended_periods_clocks(
+    django_assert_max_num_queries: Any,
+) -> None:
+    """The SSD import's form: open periods get the tasks a sync of each gives, in a fixed number of
+    queries; a period a re-run has ended has its clocks cancelled with the reason."""
+    synced, in_bulk = care_period(), care_period()
+    expected = open_tasks(synced)
+    Task.objects.filter(involvement=in_bulk.involvement).delete()
+    ended = care_period()
+    LookedAfterPeriod.objects.filter(pk=ended.pk).update(ended_on=date(2026, 6, 1), end_reason="E13")
+    with django_assert_max_num_queries(15):
+        assert period_clocks_sync_many([in_bulk.pk, ended.pk]) == 2
+    assert open_tasks(in_bulk) == expected
+    assert open_tasks(ended) == {}
+    assert set(
+        Task.objects.filter(involvement=ended.involvement).values_list("status", "cancelled_reason")
+    ) == {(TaskStatus.CANCELLED, "The child left care.")}
