@@ -13,7 +13,7 @@ state, open placement requests, and a location for every demo postcode so distan
 Every date is given to the services explicitly, and each story's events run in date order, so the
 clocks, the 903 episodes and the tasks on the workers' lists are what the services derive.
 Deterministic for a seed. This module holds the entry points (`load`, `wipe`, `STEPS`); the office
-is in `looked_after_office`, the stories in `looked_after_stories` (routine of care in
+is in `looked_after_office`, the stories in `looked_after_stories` and `looked_after_permanence_stories` (routine of care in
 `looked_after_routine`), carers and care leavers in `looked_after_leavers`.
 """
 
