@@ -216,6 +216,26 @@ def _values(objs: Sequence[models.Model], fields: Sequence[Any]) -> list[tuple[A
     return rows
 
 
+def _last_one(convert: _Convert) -> _Convert:
+    """`convert`, answering again from the last call when given the very same object.
+
+    A batch's `created_at`/`updated_at` are one datetime object for every row, and turning an aware
+    datetime into SQLite's text is a time zone conversion: once per batch instead of once per row.
+    Only identity is trusted (equal datetimes in other zones are other objects).
+    """
+    last: list[Any] = [_NOTHING, None]
+
+    def converted(value: Any) -> Any:
+        if value is not last[0]:
+            last[0], last[1] = value, convert(value)
+        return last[1]
+
+    return converted
+
+
+_NOTHING = object()
+
+
 def _saved(objs: Sequence[models.Model]) -> None:
     """What `bulk_create` leaves on the instances: saved, in this database."""
     for obj in objs:
@@ -274,11 +294,18 @@ def upsert(
     opts = model._meta
     names = list(rows[0])
     fields: list[Any] = [opts.get_field(name) for name in names]
-    converters = [_converter(field) for field in fields]
-    values = [
-        tuple(convert(value) for convert, value in zip(converters, map(row.__getitem__, names), strict=True))
-        for row in rows
+    # Only the columns this database needs converted are touched per row (as in `insert`).
+    converted = [
+        (index, convert) for index, field in enumerate(fields) if (convert := _converter(field)) is not _same
     ]
+    read = operator.itemgetter(*names)
+    values: list[tuple[Any, ...]] = []
+    for row in rows:
+        got = read(row)
+        value = list(got) if len(names) > 1 else [got]
+        for index, convert in converted:
+            value[index] = convert(value[index])
+        values.append(tuple(value))
     quote = connection.ops.quote_name
     table = quote(str(opts.db_table))
     columns = ", ".join(quote(str(field.column)) for field in fields)
@@ -346,7 +373,7 @@ def _converter(field: models.Field) -> _Convert:
     if kind == "DateField":
         return ops.adapt_datefield_value
     if kind == "DateTimeField":
-        return ops.adapt_datetimefield_value
+        return _last_one(ops.adapt_datetimefield_value)
     return _same
 
 

@@ -270,7 +270,10 @@ def _changeable(actor: Any, person_ids: Sequence[Any]) -> set[Any]:
     allowed: set[Any] = set()
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
-        found = {_hex(person.pk) for person in person_policy.visible(actor, chunk, "change")}
+        # `scope` (what `visible` answers for a short list) as ids: `visible` builds a Person per
+        # row, and here a chunk is 500 people, not a search's few candidates.
+        scoped = person_policy.scope(actor, Person.objects.filter(pk__in=chunk).order_by(), "change")
+        found = {_hex(pk) for pk in scoped.values_list("pk", flat=True)}
         allowed.update(pid for pid in chunk if _hex(pid) in found)
     return allowed
 

@@ -11,6 +11,7 @@ import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .base import Problem, Row, SsdTable
 
@@ -22,9 +23,11 @@ class Header:
     extra: tuple[str, ...]  # columns the adapter does not know: reported once, ignored
 
 
-@dataclass(frozen=True)
-class Record:
-    """One data record of the file: its first line number, and a row or why it cannot be read."""
+class Record(NamedTuple):
+    """One data record of the file: its first line number, and a row or why it cannot be read.
+
+    A named tuple, not a frozen dataclass: one is made per line of a million-line extract, and a
+    frozen dataclass sets each field through `object.__setattr__`."""
 
     line: int
     row: Row | None
@@ -81,7 +84,7 @@ def read_records(path: Path, table_name: str, id_field: str, columns: tuple[str,
             if not values:  # a blank line is not a row
                 line = reader.line_num + 1
                 continue
-            row = dict(zip(columns, (value.strip() for value in values), strict=False))
+            row = dict(zip(columns, map(str.strip, values), strict=False))
             if len(values) != width:
                 problem = (
                     f"line {line}: {len(values)} values where the header has {width} "

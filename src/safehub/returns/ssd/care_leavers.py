@@ -90,6 +90,8 @@ def accommodation(row: Row, allowed: set[str]) -> str:
 class CareLeaversTable(_Base):
     name = "ssd_care_leavers"
     id_field = "clea_table_id"
+    # The other domain rows a row becomes, recorded under these names (read back by `_batch`).
+    record_parts = (CONTACT, REVIEW)
     fields = (
         "clea_table_id", "clea_person_id", "clea_care_leaver_eligibility", "clea_care_leaver_in_touch",
         "clea_care_leaver_latest_contact", "clea_care_leaver_accommodation", "clea_care_leaver_accom_suitable",

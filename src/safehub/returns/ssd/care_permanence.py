@@ -95,6 +95,8 @@ class PermanenceTable(_Base):
 
     name = "ssd_permanence"
     id_field = "perm_table_id"
+    # The order a row may also be, recorded under this name (read back by `_batch`).
+    record_parts = (ORDER,)
     fields = (
         "perm_table_id", "perm_person_id", "perm_cla_id", "perm_adm_decision_date", "perm_ffa_cp_decision_date",
         "perm_placement_order_date", "perm_placed_for_adoption_date", "perm_matched_date",

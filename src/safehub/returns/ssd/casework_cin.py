@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
 from uuid import UUID
@@ -103,6 +103,14 @@ class _AssessmentState:
     referrals: dict[UUID, Referral]
     by_referral: dict[UUID, list[Assessment]]
     cal: WorkingCalendar
+    # Referral date -> its assessment's due date: counting 45 working days is done once a date.
+    due: dict[date, date] = field(default_factory=dict)
+
+    def due_on(self, referral_date: date) -> date:
+        found = self.due.get(referral_date)
+        if found is None:
+            found = self.due[referral_date] = assessment_due_on(referral_date, self.cal)
+        return found
 
 
 class CinAssessmentsTable(Adapter):
@@ -208,7 +216,7 @@ class CinAssessmentsTable(Adapter):
                 outcome = AssessmentOutcome.OTHER
         values: dict[str, Any] = {
             "started_on": started_on,
-            "due_on": assessment_due_on(referral.referral_date, state.cal),
+            "due_on": state.due_on(referral.referral_date),
             "child_seen_on": started_on if seen else None,
             "completed_on": authorised_on,
             "authorised_on": authorised_on,

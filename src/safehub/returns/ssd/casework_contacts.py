@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -22,6 +22,7 @@ from safehub.front_door.constants import (
     SubjectRole,
 )
 from safehub.front_door.models import Contact, ContactSubject
+from safehub.platform import clock
 from safehub.reference_data.selectors import code_choices
 
 from .base import ExportContext, LoadContext, Row, RowRefused, parse_date, parse_json
@@ -130,13 +131,22 @@ class ContactsTable(Adapter):
     model_label = "front_door.contact"
     not_kept = ("cont_contact_source_desc",)
 
-    def prepare(self, rows: Sequence[Row], ctx: LoadContext) -> dict[UUID, Contact]:
+    def prepare(
+        self, rows: Sequence[Row], ctx: LoadContext
+    ) -> tuple[dict[UUID, Contact], date, dict[date, datetime]]:
         ids = present(ctx.known(self.name, (r.get(self.id_field) or "").strip()) for r in rows)
-        return Contact.objects.in_bulk(ids)
+        # The contacts held, today, and each contact date's midnight as the batch first made it.
+        return Contact.objects.in_bulk(ids), clock.today(), {}
 
     def load_row(
-        self, row: Row, source_id: str, ctx: LoadContext, state: dict[UUID, Contact], batch: Batch
+        self,
+        row: Row,
+        source_id: str,
+        ctx: LoadContext,
+        state: tuple[dict[UUID, Contact], date, dict[date, datetime]],
+        batch: Batch,
     ) -> Contact:
+        contacts, today, midnights = state
         person_id = person_of(row, "cont_person_id", ctx)
         day = parse_date(row, "cont_contact_date", required=True)
         assert day is not None
@@ -145,9 +155,11 @@ class ContactsTable(Adapter):
         )
         outcome = _contact_outcome(row)
         errors: Errors = {}
-        _future(errors, "cont_contact_date", day, "date of the contact")
+        _future(errors, "cont_contact_date", day, "date of the contact", today)
         refuse_if(errors)
-        received = timezone.make_aware(datetime.combine(day, time(0, 0)))
+        received = midnights.get(day)
+        if received is None:
+            received = midnights[day] = timezone.make_aware(datetime.combine(day, time(0, 0)))
         values: dict[str, Any] = {
             "received_at": received,
             "referral_source": source,
@@ -157,7 +169,7 @@ class ContactsTable(Adapter):
             "outcome": outcome,
         }
         existing_id = ctx.known(self.name, source_id)
-        contact = state.get(existing_id) if existing_id is not None else None
+        contact = contacts.get(existing_id) if existing_id is not None else None
         if contact is None:
             contact = Contact(
                 reference=_contact_reference(source_id),
