@@ -14,6 +14,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from django.test import override_settings
 from django.urls import reverse
 from nhs_number import is_valid
 
@@ -32,18 +33,18 @@ from safehub.early_help.policies import episode_policy
 from safehub.people.models import Person
 from safehub.platform import clock
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 PEOPLE = 30
 
 
-def _load(*extra: str) -> str:
+def _load(*extra: str, flag: bool = True) -> str:
     out = io.StringIO()
-    # The returns are produced, not validated: test_looked_after_demo runs the validators once.
+    # The returns are produced, not validated: test_demo_stories runs the validators once.
     call_command(
         "load_demo_city",
         "--people",
         str(PEOPLE),
-        "--i-know-this-is-not-production",
+        *(["--i-know-this-is-not-production"] if flag else []),
         "--no-validate",
         *extra,
         stdout=out,
@@ -75,7 +76,11 @@ def loaded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
             if not triggers.present(connection):
                 triggers.install(connection)
             AuditChainHead.objects.get_or_create(pk=1)
-            yield _load("--seed", "7")
+            # With DEBUG on, the loader runs without --i-know-this-is-not-production: this load is
+            # also the test of that guard (test_demo_guards.py tests the refusal with DEBUG off).
+            with override_settings(DEBUG=True):
+                output = _load("--seed", "7", flag=False)
+            yield output
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
