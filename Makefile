@@ -78,10 +78,11 @@ demo: migrate validators
 
 # The whole suite on SQLite, or on PostgreSQL when DATABASE_URL names one, spread over every core
 # (pytest-xdist; each worker its own test database). --dist loadscope keeps a module's tests on one
-# worker, so a module-scoped fixture (the demo city) is built once. PYTEST_ARGS adds to it.
+# worker, so a module-scoped fixture (the demo city) is built once; --no-loadscope-reorder keeps
+# the order conftest.py sets, slowest modules first. PYTEST_ARGS adds to it.
 TEST_WORKERS ?= auto
 test: setup browser scanner validators
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

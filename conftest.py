@@ -8,6 +8,22 @@ import pytest
 from safehub.accounts.constants import Role
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slowest modules first (those with a test marked `browser` or `slow`), the rest after,
+    each group in the order collected.
+
+    `make test` hands modules to the xdist workers in this order (`--dist loadscope
+    --no-loadscope-reorder`). xdist's own order, most tests first, put the browser journeys (one
+    or two long tests each) last, and a run ended with one worker on a journey and the other idle.
+    """
+
+    def heavy(item: pytest.Item) -> bool:
+        return item.get_closest_marker("browser") is not None or item.get_closest_marker("slow") is not None
+
+    heavy_modules = {item.nodeid.split("::", 1)[0] for item in items if heavy(item)}
+    items.sort(key=lambda item: item.nodeid.split("::", 1)[0] not in heavy_modules)
+
+
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., Any]:
     from safehub.accounts.tests.factories import UserFactory, enrol_totp

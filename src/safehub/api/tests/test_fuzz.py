@@ -16,6 +16,9 @@ from rest_framework.test import APIClient
 from safehub.accounts.constants import Role
 from safehub.api.constants import Scope
 
+# Among the suite's slowest modules: scheduled first, so the run does not end on it (conftest.py).
+pytestmark = pytest.mark.slow
+
 SCHEMA = "/api/v1/schema/"
 
 HOSTILE_VALUES: list[Any] = [

@@ -35,6 +35,9 @@ from safehub.people.services import (
 from safehub.people.tests.factories import AddressFactory, indexed_person
 from safehub.platform import clock
 
+# Among the suite's slowest modules: scheduled first, so the run does not end on it (conftest.py).
+pytestmark = pytest.mark.slow
+
 PEOPLE = ("S", "A", "X", "Y", "Z")
 KINDS = [
     RelationshipKind.PARENT,

@@ -4,7 +4,12 @@ Pairwise F1 at p >= 0.9, trained by the same Splink steps as `train-matcher` (u 
 pairs here, to keep each test within a minute), candidates from our blocking keys.
 """
 
+import pytest
+
 from safehub.people.matching import febrl
+
+# Among the suite's slowest modules: scheduled first, so the run does not end on it (conftest.py).
+pytestmark = pytest.mark.slow
 
 U_PAIRS = 1e6
 
