@@ -4,12 +4,15 @@ Generates the extract (`safehub.demo.ssd_extract`), then against a fresh SQLite 
 with --postgres URL, a fresh PostgreSQL database) times `safehub returns import-ssd`, `cin-census`
 and `ssda903` for the latest complete collection year, and `validate cin|903` (whose own running
 time, the DfE validators' out-of-process run, is printed beside ours). Baseline in the same run:
-plain csv-reading of the same files (the I/O floor); the import's ratio to it is printed.
+plain csv-reading of the same files (the I/O floor); the import's ratio to it is printed. With
+--one-process-baseline, the import is also timed with --workers 1 on a fresh database of each kind,
+and the ratio of the two is printed.
 Targets: import <= 5 min on each database; CIN and 903 generation <= 30 s each.
 
     .venv/bin/python benchmarks/ssd_returns.py [--children 50000] [--years 6] [--seed 1]
         [--postgres postgres://postgres@127.0.0.1:5432/h7_bench [--no-sqlite]] [--keep]
         [--extract DIR]   # reuse an extract written by `safehub demo_ssd_extract` (not timed)
+        [--workers N] [--one-process-baseline]   # the import's processes; also time --workers 1
 
 The PostgreSQL database named must exist and be empty. Synthetic data only.
 """
@@ -24,6 +27,7 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
@@ -53,9 +57,21 @@ _OFFICER = (
 )
 
 
-def run_on(database_url: str, extract: Path, year: int, work: Path, rows: int, floor_seconds: float) -> None:
+def run_on(
+    database_url: str,
+    extract: Path,
+    year: int,
+    work: Path,
+    rows: int,
+    floor_seconds: float,
+    *,
+    workers: int,
+    only_import: bool = False,
+    validate: bool = True,
+) -> float:
     """One database: import, produce, validate, each as a child process (fresh Django per
-    database; peak memory is the command's own, sampled with psutil)."""
+    database; peak memory is the command's with its worker processes, sampled with psutil).
+    Returns the import's seconds."""
     import psutil
 
     work.mkdir(parents=True, exist_ok=True)
@@ -76,7 +92,16 @@ def run_on(database_url: str, extract: Path, year: int, work: Path, rows: int, f
         ("officer", ["shell", "-c", _OFFICER]),
         (
             "import-ssd",
-            ["returns", "import-ssd", str(extract), "--report", str(work / "import_report.csv"), *AS_USER],
+            [
+                "returns",
+                "import-ssd",
+                str(extract),
+                "--report",
+                str(work / "import_report.csv"),
+                "--workers",
+                str(workers),
+                *AS_USER,
+            ],
         ),
         (
             "cin-census",
@@ -87,6 +112,11 @@ def run_on(database_url: str, extract: Path, year: int, work: Path, rows: int, f
         ("validate cin", ["returns", "validate", "cin", "--year", str(year), str(work / "cin.xml")]),
         ("validate 903", ["returns", "validate", "903", "--year", str(year), str(work / "903")]),
     ]
+    if only_import:
+        steps = steps[:4]
+    elif not validate:
+        steps = [step for step in steps if not step[0].startswith("validate")]
+    imported = 0.0
     for name, arguments in steps:
         started = time.perf_counter()
         with (work / f"{name.replace(' ', '_')}.log").open("w+") as log:
@@ -96,7 +126,8 @@ def run_on(database_url: str, extract: Path, year: int, work: Path, rows: int, f
             peak = 0
             while process.poll() is None:
                 try:
-                    peak = max(peak, process.memory_info().rss)
+                    tree = [process, *process.children(recursive=True)]
+                    peak = max(peak, sum(_rss(member) for member in tree))
                 except psutil.NoSuchProcess:
                     break
                 time.sleep(0.1)
@@ -105,9 +136,43 @@ def run_on(database_url: str, extract: Path, year: int, work: Path, rows: int, f
             tail = " | ".join(log.read().strip().splitlines()[-3:])[:300]
         extra = ""
         if name == "import-ssd":
-            extra = f"  {rows / seconds:,.0f} rows/s, {seconds / floor_seconds:,.0f}x the csv floor"
+            imported = seconds
+            extra = (
+                f"  {rows / seconds:,.0f} rows/s, {seconds / floor_seconds:,.0f}x the csv floor, "
+                f"--workers {workers}"
+            )
         print(f"  {name:<13} {seconds:8.1f} s  exit {process.returncode}  peak {peak / 2**20:.0f} MiB{extra}")
         print(f"      {tail}")
+    return imported
+
+
+def _rss(process: Any) -> int:
+    import psutil
+
+    try:
+        return int(process.memory_info().rss)
+    except psutil.NoSuchProcess:
+        return 0
+
+
+def _postgres_twin(url: str, suffix: str) -> str:
+    """A fresh database beside `url`'s (dropped first if a past run left it), for the baseline."""
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    twin = f"{name}_{suffix}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as server:
+        server.execute(f'DROP DATABASE IF EXISTS "{twin}"')
+        server.execute(f'CREATE DATABASE "{twin}"')
+    return f"{base}/{twin}"
+
+
+def _drop_postgres(url: str) -> None:
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as server:
+        server.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def main() -> None:
@@ -123,6 +188,22 @@ def main() -> None:
         "--no-sqlite",
         action="store_true",
         help="Only the PostgreSQL run (with --postgres), e.g. on a second pass",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="The import's --workers (default: the command's own, this machine's cores up to 4)",
+    )
+    parser.add_argument(
+        "--skip-validate",
+        action="store_true",
+        help="Leave out the DfE validators' runs (minutes on the CIN census of a 50,000-child city)",
+    )
+    parser.add_argument(
+        "--one-process-baseline",
+        action="store_true",
+        help="Also import into a fresh database with --workers 1 and print the ratio",
     )
     args = parser.parse_args()
 
@@ -166,12 +247,42 @@ def main() -> None:
     )
     year = latest_complete_year(args.today)
     print(f"Returns for the collection year ending 31 March {year}")
-    if not args.no_sqlite:
-        print("SQLite:")
-        run_on(f"sqlite:///{work}/bench.sqlite3", extract, year, work / "sqlite", rows, floor_seconds)
+    from safehub.returns.ssd._parallel import default_workers
+
+    workers = args.workers or default_workers()
+    databases = [] if args.no_sqlite else [("SQLite", f"sqlite:///{work}/bench.sqlite3", "sqlite")]
     if args.postgres:
-        print("PostgreSQL:")
-        run_on(args.postgres, extract, year, work / "postgres", rows, floor_seconds)
+        databases.append(("PostgreSQL", args.postgres, "postgres"))
+    for label, url, folder in databases:
+        print(f"{label}:")
+        seconds = run_on(
+            url,
+            extract,
+            year,
+            work / folder,
+            rows,
+            floor_seconds,
+            workers=workers,
+            validate=not args.skip_validate,
+        )
+        if args.one_process_baseline and workers > 1:
+            print(f"{label}, baseline in the same run: the import in one process")
+            one_url = _postgres_twin(url, "one") if folder == "postgres" else f"sqlite:///{work}/one.sqlite3"
+            one = run_on(
+                one_url,
+                extract,
+                year,
+                work / f"{folder}_one",
+                rows,
+                floor_seconds,
+                workers=1,
+                only_import=True,
+            )
+            if folder == "postgres":
+                _drop_postgres(one_url)
+            print(
+                f"  {workers} workers: {seconds:.1f} s against {one:.1f} s in one process ({one / seconds:.2f}x)"
+            )
     print("Targets: import <= 300 s per database; cin-census and ssda903 <= 30 s each.")
     if args.keep:
         print(f"Kept {work}")

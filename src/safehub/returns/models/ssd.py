@@ -28,10 +28,15 @@ class ImportRun(BaseModel):
 
 
 class ImportRunTable(models.Model):
-    """How far a run got through one table: resume starts after the last committed batch."""
+    """How far a run got through one table, or through one part of it when the table was loaded by
+    several worker processes (ADR 0006): resume starts after the part's last committed batch."""
 
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="tables")
     table = models.CharField(max_length=60)
+    # Which of `parts` shares of the table's rows (by child: ssd._parallel.part_of) this row
+    # counts; a table loaded by one process is part 0 of 1. A resume keeps the count it started with.
+    part = models.PositiveSmallIntegerField(default=0)
+    parts = models.PositiveSmallIntegerField(default=1)
     rows = models.PositiveIntegerField(default=0)
     batches_done = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
@@ -40,7 +45,9 @@ class ImportRunTable(models.Model):
     finished = models.BooleanField(default=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["run", "table"], name="import_run_table_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "table", "part"], name="import_run_table_part_once")
+        ]
 
     def __str__(self) -> str:
         return self.table

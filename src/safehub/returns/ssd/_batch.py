@@ -7,13 +7,17 @@ stopped between two batches resumes exactly after the last one that committed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Greatest
+from django.utils import timezone
 
 from safehub.audit.constants import Verb
 from safehub.audit.services import record_event
@@ -21,7 +25,7 @@ from safehub.people.imports import bulk
 
 from ..models import ImportRejection, ImportRun, ImportRunTable, SsdRecord
 from ._reading import Record
-from .base import LoadContext, PendingClocks, Problem, Row, RowRefused, SsdTable, row_hash
+from .base import LoadContext, PendingClocks, Problem, Row, RowRefused, SsdTable, row_hash, stage_of
 
 # Values per IN (...) list: SQLite's default limit is 32,766 parameters a statement.
 _CHUNK = 900
@@ -49,10 +53,22 @@ def advance(run: ImportRun, progress: ImportRunTable, *, read: int, loaded: int,
     progress.loaded += loaded
     progress.rejected += rejected
     progress.save(update_fields=["batches_done", "rows_done", "loaded", "rejected"])
+    count(run, read=read, loaded=loaded, rejected=rejected)
+
+
+def count(run: ImportRun, *, read: int = 0, loaded: int = 0, rejected: int = 0) -> None:
+    """Add to the run's counters in the database, not from this process's copy: several worker
+    processes may be counting the same run (`_parallel.py`). Loaded rows a `finish` refuses later
+    come off again (a negative `loaded`)."""
+    ImportRun.objects.filter(pk=run.pk).update(
+        rows_read=F("rows_read") + read,
+        rows_loaded=Greatest(F("rows_loaded") + loaded, 0),
+        rows_rejected=F("rows_rejected") + rejected,
+        updated_at=timezone.now(),
+    )
     run.rows_read += read
-    run.rows_loaded += loaded
+    run.rows_loaded = max(run.rows_loaded + loaded, 0)
     run.rows_rejected += rejected
-    run.save(update_fields=["rows_read", "rows_loaded", "rows_rejected", "updated_at"])
 
 
 def load_batch(table: SsdTable, batch: Sequence[Record], state: Any, progress: ImportRunTable) -> None:
@@ -70,15 +86,66 @@ def load_batch(table: SsdTable, batch: Sequence[Record], state: Any, progress: I
         row for row in rows if (digest := digests.get(row[table.id_field])) is None or digest != row_hash(row)
     ]
     unchanged = len(rows) - len(changed)
-    try:
-        with transaction.atomic():
-            loaded_problems, verb = _load(table, changed, run, known, state.pending_clocks)
-            _finish_batch(table, batch, run, progress, changed, problems + loaded_problems, verb, unchanged)
-    except _ROW_LEVEL_ERRORS:
-        # The database (or a model check) refused something in the batch: find the row at fault.
-        with transaction.atomic():
-            loaded_problems, verb = _load_one_by_one(table, changed, run, known, state.pending_clocks)
-            _finish_batch(table, batch, run, progress, changed, problems + loaded_problems, verb, unchanged)
+    for attempt in range(LOCK_RETRIES + 1):
+        try:
+            staged = _stage(table, changed, run, known, state.pending_clocks)
+            with transaction.atomic():
+                loaded_problems, verb = staged()
+                _finish_batch(
+                    table, batch, run, progress, changed, problems + loaded_problems, verb, unchanged
+                )
+            return
+        except _ROW_LEVEL_ERRORS as error:
+            if not lock_conflict(error):
+                break
+            if attempt == LOCK_RETRIES:
+                raise  # another writer held on for minutes: stop; the run can be resumed
+            time.sleep(0.5 * (attempt + 1))
+    # The database (or a model check) refused something in the batch: find the row at fault.
+    with transaction.atomic():
+        loaded_problems, verb = _load_one_by_one(table, changed, run, known, state.pending_clocks)
+        _finish_batch(table, batch, run, progress, changed, problems + loaded_problems, verb, unchanged)
+
+
+# How often a batch is tried again when another process held the rows or the database it needed
+# (a PostgreSQL deadlock, SQLite's busy timeout passed) before the run stops.
+LOCK_RETRIES = 5
+_LOCK_STATES = {"40P01", "40001", "55P03"}  # deadlock, serialization failure, lock not available
+
+
+def lock_conflict(error: BaseException) -> bool:
+    """Whether `error` says that another writer was in the way, not that the row is wrong: such a
+    batch is tried again whole, never refused row by row."""
+    if not isinstance(error, DatabaseError):
+        return False
+    cause = error.__cause__
+    if getattr(cause, "sqlstate", None) in _LOCK_STATES:
+        return True
+    return connection.vendor == "sqlite" and "database is locked" in str(error)
+
+
+def _stage(
+    table: SsdTable, rows: list[Row], run: ImportRun, known: dict[Any, Any], pending_clocks: PendingClocks
+) -> Any:
+    """Read and check the batch now, outside its transaction, where the adapter can (`stage`);
+    the callable returned writes it, inside the transaction, and records the mappings."""
+    ctx = LoadContext(run=run, actor=run.started_by, _known=dict(known), pending_clocks=pending_clocks)
+    stage = stage_of(table)
+    writer: Callable[[], list[Problem]]
+    if not rows:
+        writer = list
+    elif stage is not None:
+        writer = stage(rows, ctx).write
+    else:  # an adapter that reads and writes in one go: all of it in the transaction
+        writer = partial(table.load, rows, ctx)
+    updating = any((table.name, row.get(table.id_field, "")) in known for row in rows)
+
+    def write() -> tuple[list[Problem], str]:
+        problems = writer()
+        _remember(ctx, run)
+        return problems, Verb.UPDATE if updating else Verb.CREATE
+
+    return write
 
 
 def _finish_batch(
@@ -137,19 +204,31 @@ def _load_one_by_one(
 ) -> tuple[list[Problem], str]:
     problems: list[Problem] = []
     for row in rows:
-        row_id = row.get(table.id_field, "")
+        problems.extend(_load_row(table, row, run, known, pending_clocks))
+    updating = any((table.name, row.get(table.id_field, "")) in known for row in rows)
+    return problems, Verb.UPDATE if updating else Verb.CREATE
+
+
+def _load_row(
+    table: SsdTable, row: Row, run: ImportRun, known: dict[Any, Any], pending_clocks: PendingClocks | None
+) -> list[Problem]:
+    row_id = row.get(table.id_field, "")
+    for attempt in range(LOCK_RETRIES + 1):
         try:
             with transaction.atomic():
                 found, _ = _load(table, [row], run, known, pending_clocks)
-                problems.extend(found)
+                return found
         except RowRefused as refused:
-            problems.append(Problem(table.name, row_id, refused.field, refused.problem))
+            return [Problem(table.name, row_id, refused.field, refused.problem)]
         except ValidationError as error:
-            problems.extend(_validation_problems(table.name, row_id, error))
+            return _validation_problems(table.name, row_id, error)
         except DatabaseError as error:
-            problems.append(Problem(table.name, row_id, "row", database_words(error)))
-    updating = any((table.name, row.get(table.id_field, "")) in known for row in rows)
-    return problems, Verb.UPDATE if updating else Verb.CREATE
+            if not lock_conflict(error):
+                return [Problem(table.name, row_id, "row", database_words(error))]
+            if attempt == LOCK_RETRIES:
+                raise
+            time.sleep(0.5 * (attempt + 1))
+    raise AssertionError("unreachable")  # the loop returns or raises
 
 
 def _validation_problems(table: str, row_id: str, error: ValidationError) -> list[Problem]:

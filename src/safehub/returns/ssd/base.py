@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
@@ -194,3 +194,29 @@ def finish_of(table: SsdTable) -> Any:
 # a council knows what an import leaves behind without every row being refused for it.
 def not_kept_of(table: SsdTable) -> tuple[str, ...]:
     return tuple(getattr(table, "not_kept", ()))
+
+
+@dataclass
+class Staged:
+    """A batch checked and turned into domain rows, not yet written (`stage` below).
+
+    `write()` writes it and returns the problems; the runner calls it inside the batch's
+    transaction, so that only the writing holds the database's write lock (on SQLite, the one lock
+    of the whole file) while the reading and checking of the next batch goes on beside it."""
+
+    write: Callable[[], list[Problem]]
+
+
+# Optional, on an adapter: `stage(self, rows, ctx) -> Staged`, `load` in two halves. The first half
+# reads and checks, and writes nothing, so the runner may run it outside the batch's transaction;
+# the second half (`Staged.write`) writes. An adapter without it is loaded whole in the transaction.
+def stage_of(table: SsdTable) -> Callable[[Sequence[Row], LoadContext], Staged] | None:
+    return getattr(table, "stage", None)
+
+
+# Optional, on an adapter: `parallel = True` says that the table's rows may be loaded by several
+# worker processes at once, each taking the rows of its own share of the children (`_parallel.py`):
+# a row changes nothing of another child's, and the adapter keeps no state from one batch to the
+# next that a later table or `finish` reads. Anything else is loaded by one process.
+def parallel_of(table: SsdTable) -> bool:
+    return bool(getattr(table, "parallel", False))

@@ -33,7 +33,7 @@ from safehub.reference_data.selectors import code_list
 
 from ..identity import child_ids_for
 from ..models import SsdRecord
-from .base import ExportContext, LoadContext, Problem, Row, RowRefused, row_hash
+from .base import ExportContext, LoadContext, Problem, Row, RowRefused, Staged, row_hash
 from .casework_common import HISTORY_REASON
 
 # The period of care (SSD clae_cla_id) is not an SSD table of its own: the episodes name it and
@@ -232,6 +232,7 @@ class SimpleTable:
     cla_field: ClassVar[str] = ""  # the column with the SSD period of care id
     export_prefix: ClassVar[str] = "X"
     touches_clocks: ClassVar[bool] = False
+    parallel: ClassVar[bool] = False  # see base.parallel_of
     columns: ClassVar[dict[str, str]] = {}  # model field -> SSD column, to name it in a problem
 
     # --- load ---------------------------------------------------------------------------------------
@@ -279,6 +280,10 @@ class SimpleTable:
         return self.model(recorded_by=ctx.actor, updated_by=ctx.actor)
 
     def load(self, rows: Sequence[Row], ctx: LoadContext) -> list[Problem]:
+        return self.stage(rows, ctx).write()
+
+    def stage(self, rows: Sequence[Row], ctx: LoadContext) -> Staged:
+        """Read, check and fill every row; write nothing until the `Staged` is written (base.py)."""
         problems: list[Problem] = []
         batch = Batch(rows=rows)
         self.prepare(batch, ctx)
@@ -317,12 +322,16 @@ class SimpleTable:
             else:
                 creates.append(target)
             done.append((rid, target, digest))
-        create_with_history(self.model, creates, ctx.actor)
-        update_with_history(self.model, updates, editable_fields(self.model), ctx.actor)
         for rid, target, digest in done:
             ctx.remember(self.name, rid, label(self.model), target.pk, digest)
-        self.after(done, ctx)
-        return problems
+
+        def write() -> list[Problem]:
+            create_with_history(self.model, creates, ctx.actor)
+            update_with_history(self.model, updates, editable_fields(self.model), ctx.actor)
+            self.after(done, ctx)
+            return problems
+
+        return Staged(write)
 
     def after(self, done: list[tuple[str, Any, str]], ctx: LoadContext) -> None:
         if not self.touches_clocks:

@@ -488,8 +488,12 @@ class ImmigrationTable(SimpleTable):
         }
 
 
+# These tables keep nothing from one batch to the next and change only the period they name: their
+# rows may be loaded by several processes at once (base.parallel_of). The periods' and placements'
+# own tables are not, for their `finish` reads what the episodes' batches learned (care_episodes).
 for _table in (
     ReviewsTable, VisitsTable, HealthTable, ImmunisationsTable, SubstanceMisuseTable, ConvictionsTable,
     SdqTable, MissingTable, ImmigrationTable,
 ):  # fmt: skip
+    _table.parallel = True
     register(_table())

@@ -25,7 +25,7 @@ from safehub.child_protection.services._rules import Errors
 from safehub.people.imports import bulk
 from safehub.reference_data.selectors import code_choices
 
-from .base import ExportContext, LoadContext, Problem, Row, RowRefused, row_hash
+from .base import ExportContext, LoadContext, Problem, Row, RowRefused, Staged, row_hash
 
 HISTORY_REASON = "SSD import"
 
@@ -137,6 +137,9 @@ class Batch:
     updates: dict[type[models.Model], dict[Any, models.Model]] = field(default_factory=dict)
     update_fields: dict[type[models.Model], set[str]] = field(default_factory=dict)
     referrals: set[UUID] = field(default_factory=set)
+    # Writes that are not one row's insert or update (a contact's subject moved to another child),
+    # made after `flush`: staging writes nothing (base.Staged).
+    deferred: list[Callable[[], object]] = field(default_factory=list)
 
     def create(self, obj: models.Model) -> None:
         self.creates.setdefault(type(obj), []).append(obj)
@@ -190,6 +193,9 @@ class Adapter:
     # Columns the domain model does not keep: an export writes them empty (or derived, where the
     # docstring says so), so the round trip holds for every other column.
     not_kept: ClassVar[tuple[str, ...]] = ()
+    # Each row touches its own child's case only, and nothing is kept from one batch to the next:
+    # the runner may load the table's rows in several processes, a share of the children each.
+    parallel: ClassVar[bool] = True
 
     def prepare(self, rows: Sequence[Row], ctx: LoadContext) -> Any:
         return None
@@ -201,6 +207,10 @@ class Adapter:
         raise NotImplementedError
 
     def load(self, rows: Sequence[Row], ctx: LoadContext) -> list[Problem]:
+        return self.stage(rows, ctx).write()
+
+    def stage(self, rows: Sequence[Row], ctx: LoadContext) -> Staged:
+        """Read, check and stage every row; write nothing until the `Staged` is written (base.py)."""
         problems: list[Problem] = []
         state = self.prepare(rows, ctx)
         batch = Batch(actor=ctx.actor)
@@ -231,12 +241,18 @@ class Adapter:
                     problems.extend(Problem(self.name, source_id, name, m) for m in messages)
                 continue
             ctx.remember(self.name, source_id, self.model_label, obj.pk, digest)
-        self.write(batch)
-        if ctx.pending_clocks is None:
-            sync_clocks(batch.referrals)
-        else:
-            ctx.pending_clocks.referrals.update(batch.referrals)
-        return problems
+
+        def write() -> list[Problem]:
+            self.write(batch)
+            for change in batch.deferred:
+                change()
+            if ctx.pending_clocks is None:
+                sync_clocks(batch.referrals)
+            else:
+                ctx.pending_clocks.referrals.update(batch.referrals)
+            return problems
+
+        return Staged(write)
 
 
 def source_id_of(ctx: ExportContext, table: str, object_id: UUID | None, prefix: str) -> str:

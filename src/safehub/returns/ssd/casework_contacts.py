@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time
+from functools import partial
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -97,6 +98,11 @@ def _contact_outcome(row: Row) -> str:
         if _is_yes(value.get(flag)):
             return outcome
     return Outcome.EARLY_HELP if _is_yes(value.get("OTHER_OUTCOMES_EXIST_FLAG")) else ""
+
+
+def _move_subject(contact: Contact, person_id: UUID) -> None:
+    """A re-run whose contact row names another child moves the contact's child subject to them."""
+    ContactSubject.objects.filter(contact=contact, role=SubjectRole.CHILD).update(person_id=person_id)
 
 
 def _contact_reference(source_id: str) -> str:
@@ -196,7 +202,7 @@ class ContactsTable(Adapter):
             for name, value in values.items():
                 setattr(contact, name, value)
             batch.update(contact, values)
-            ContactSubject.objects.filter(contact=contact, role=SubjectRole.CHILD).update(person_id=person_id)
+            batch.deferred.append(partial(_move_subject, contact, person_id))
         return contact
 
     def write(self, batch: Batch) -> None:

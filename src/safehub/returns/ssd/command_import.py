@@ -1,4 +1,4 @@
-"""`safehub returns import-ssd DIR [--report FILE] [--resume] [--batch-size N] --as-user EMAIL`.
+"""`safehub returns import-ssd DIR [--report FILE] [--resume] [--batch-size N] [--workers N] --as-user EMAIL`.
 
 Exit status 0 when the import ran, even with refused rows (they are in the report); non-zero only
 when it could not run (no such user or directory, nothing to resume, a failure that stopped it).
@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from ..command_user import returns_actor
+from ._parallel import MAX_WORKERS, default_workers
 from .report import summary_text
 from .runner import DEFAULT_BATCH_SIZE, ImportCannotRun, run_import
 
@@ -39,6 +40,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="Rows per transaction (default %(default)s)",
     )
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=default_workers(),
+        help=f"Processes that load the casework and care tables side by side, a share of the children "
+        f"each (default %(default)s: this machine's cores, at most {MAX_WORKERS}; 1: all in this one)",
+    )
+    parser.add_argument(
         "--as-user",
         metavar="EMAIL",
         help="(default: SAFEHUB_RETURNS_USER) The user the import is recorded as (needs prepare returns)",
@@ -49,6 +57,8 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
     actor = returns_actor(options["as_user"], doing="import")
     if options["batch_size"] < 1:
         raise CommandError("--batch-size must be at least 1")
+    if options["workers"] < 1:
+        raise CommandError("--workers must be at least 1")
     report = options.get("report")
     if report is not None and not Path(report).parent.is_dir():
         raise CommandError(f"--report {report}: the directory {Path(report).parent} does not exist")
@@ -61,6 +71,7 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
             resume=options["resume"],
             batch_size=options["batch_size"],
             on_progress=progress.update,
+            workers=options["workers"],
         )
     except ImportCannotRun as error:
         raise CommandError(str(error)) from error

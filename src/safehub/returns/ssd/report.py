@@ -48,16 +48,23 @@ class TableLine:
 
 
 def table_lines(run: ImportRun) -> list[TableLine]:
-    """Rows read, loaded, unchanged and refused per table, in the order the tables were loaded."""
+    """Rows read, loaded, unchanged and refused per table, in the order the tables were loaded (a
+    table loaded in shares by several processes is added up: one line)."""
+    totals: dict[str, list[int]] = {}
+    for progress in run.tables.order_by("pk"):
+        counts = totals.setdefault(progress.table, [0, 0, 0])
+        counts[0] += progress.rows_done
+        counts[1] += progress.loaded
+        counts[2] += progress.rejected
     return [
         TableLine(
-            table=progress.table,
-            read=progress.rows_done,
-            loaded=progress.loaded,
-            unchanged=max(progress.rows_done - progress.loaded - progress.rejected, 0),
-            rejected=progress.rejected,
+            table=table,
+            read=read,
+            loaded=loaded,
+            unchanged=max(read - loaded - rejected, 0),
+            rejected=rejected,
         )
-        for progress in run.tables.order_by("pk")
+        for table, (read, loaded, rejected) in totals.items()
     ]
 
 

@@ -22,8 +22,8 @@ from safehub.platform import clock
 
 from ..constants import ImportStatus
 from ..models import ImportRejection, ImportRun, ImportRunTable
-from . import _batch
-from ._reading import Record, count_records, read_header, read_records
+from . import _batch, _parallel
+from ._reading import Header, Record, count_records, read_header, read_records
 from .base import PendingClocks, Problem, SsdTable, finish_of, not_kept_of
 from .casework_common import sync_clocks
 from .report import write_report
@@ -51,6 +51,7 @@ def run_import(
     resume: bool = False,
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_progress: Progress | None = None,
+    workers: int = 1,
 ) -> ImportRun:
     """Import every `<table>.csv` in `directory`; the run, with `run.notes` for the summary.
 
@@ -63,6 +64,8 @@ def run_import(
         raise ImportCannotRun(f"{folder} is not a directory")
     if batch_size < 1:
         raise ImportCannotRun("The batch size must be at least 1")
+    if workers < 1:
+        raise ImportCannotRun("The number of workers must be at least 1")
     run = _resumed_run(folder, actor) if resume else _new_run(folder, actor)
     notes: list[str] = []
     tables = load_order()
@@ -70,7 +73,7 @@ def run_import(
     files = {path.stem: path for path in sorted(folder.glob("*.csv"))}
     total = sum(count_records(path) for path in files.values())
     done = sum(run.tables.values_list("rows_done", flat=True)) if resume else 0
-    state = _State(run=run, total=total, done=done, on_progress=on_progress)
+    state = _State(run=run, total=total, done=done, on_progress=on_progress, workers=workers)
     try:
         for name, path in files.items():
             if name not in registered:
@@ -92,6 +95,8 @@ def run_import(
         if report_path is not None:
             write_report(run, Path(report_path))
         raise
+    # The worker processes counted in the database: this copy of the run has only the parent's.
+    run.refresh_from_db(fields=["rows_read", "rows_loaded", "rows_rejected"])
     run.status = ImportStatus.FINISHED
     run.finished_at = clock.now()
     run.save(update_fields=["status", "finished_at", "updated_at"])
@@ -102,8 +107,11 @@ def run_import(
 
 
 class _State:
-    def __init__(self, *, run: ImportRun, total: int, done: int, on_progress: Progress | None) -> None:
+    def __init__(
+        self, *, run: ImportRun, total: int, done: int, on_progress: Progress | None, workers: int = 1
+    ) -> None:
         self.run, self.total, self.done, self.on_progress = run, total, done, on_progress
+        self.workers = workers
         # Cases the tables touched: their clocks are synced once, at the end.
         self.pending_clocks = PendingClocks()
 
@@ -130,6 +138,15 @@ def _sync_clocks(state: _State, *, resumed: bool) -> None:
     if resumed:
         referrals.update(Referral.objects.filter(closed_on__isnull=True).values_list("pk", flat=True))
         periods.update(LookedAfterPeriod.objects.filter(ended_on__isnull=True).values_list("pk", flat=True))
+    if state.workers > 1 and _parallel.can_fork() and len(referrals) + len(periods) > CLOCK_SLICE:
+        _parallel.sync_clocks_in_shares(
+            PendingClocks(referrals, periods),
+            state.workers,
+            CLOCK_SLICE,
+            on_slice=lambda _: state.progress(0, "clock tasks"),
+        )
+        state.pending_clocks.clear()
+        return
     for sync, ids in ((sync_clocks, referrals), (sync_period_clocks, periods)):
         ordered = sorted(ids, key=str)
         for start in range(0, len(ordered), CLOCK_SLICE):
@@ -167,6 +184,8 @@ def _resumed_run(folder: Path, actor: Any) -> ImportRun:
             ImportRunTable(
                 run=run,
                 table=old.table,
+                part=old.part,
+                parts=old.parts,
                 rows=old.rows,
                 batches_done=old.batches_done,
                 rows_done=old.rows_done,
@@ -206,42 +225,73 @@ def _unsupported(run: ImportRun, name: str, path: Path, state: _State) -> None:
         progress.rows = progress.rows_done = progress.rejected = rows
         progress.finished = True
         progress.save()
-        _count(run, read=rows, rejected=rows)
+        _batch.count(run, read=rows, rejected=rows)
     state.progress(rows, name)
 
 
 def _import_table(table: SsdTable, path: Path, state: _State, batch_size: int) -> None:
     run = state.run
-    progress, _ = ImportRunTable.objects.get_or_create(run=run, table=table.name)
     header = read_header(path, table)
-    if progress.rows_done == 0 and not progress.finished:
-        progress.rows = count_records(path)
-        progress.save(update_fields=["rows"])
+    parts = _parts(table, header, state)
+    shares = [_progress_of(run, table.name, part, parts) for part in range(parts)]
+    progress = shares[0]
+    if not any(share.rows_done or share.finished for share in shares):
+        if parts == 1:
+            progress.rows = count_records(path)
+            progress.save(update_fields=["rows"])
         _report_columns(run, table, header.extra)
-    skip = progress.rows_done
-    if not progress.finished:
+    if all(share.finished for share in shares):
+        return
+    if parts > 1:
+        _parallel.run_shares(
+            table,
+            path,
+            run,
+            parts,
+            batch_size,
+            on_rows=lambda rows: state.progress(rows, table.name),
+            pending=state.pending_clocks,
+        )
+    else:
         records = read_records(path, table.name, table.id_field, header.columns)
-        for batch in _batches(records, skip, batch_size):
+        for batch in batches(records, progress.rows_done, batch_size):
             if header.missing:
                 problems = _missing_columns(table, batch, header.missing)
                 _commit_refusals(state, progress, batch, problems)
             else:
                 _batch.load_batch(table, batch, state, progress)
             state.progress(len(batch), table.name)
-        finish = finish_of(table)
-        with transaction.atomic():
-            if finish is not None:
-                ctx = _batch.context(run, state)
-                problems = finish(ctx)
-                # A finish takes refused rows' mappings out of the table itself (care_reconcile);
-                # what it recorded is saved like a batch's.
-                _batch.remember(ctx, run)
-                ImportRejection.objects.bulk_create(_batch.rejection(run, p) for p in problems)
-                _count_finish_refusals(run, progress, problems)
-            if not header.missing:  # rows refused whole say nothing about their other columns
-                _report_not_kept(run, table, path, header.columns, progress)
-            progress.finished = True
-            progress.save(update_fields=["finished"])
+    finish = finish_of(table)
+    with transaction.atomic():
+        if finish is not None:
+            ctx = _batch.context(run, state)
+            problems = finish(ctx)
+            # A finish takes refused rows' mappings out of the table itself (care_reconcile);
+            # what it recorded is saved like a batch's.
+            _batch.remember(ctx, run)
+            ImportRejection.objects.bulk_create(_batch.rejection(run, p) for p in problems)
+            _count_finish_refusals(run, progress, problems)
+        if not header.missing:  # rows refused whole say nothing about their other columns
+            _report_not_kept(run, table, path, header.columns, progress)
+        ImportRunTable.objects.filter(pk__in=[share.pk for share in shares]).update(finished=True)
+
+
+def _progress_of(run: ImportRun, table: str, part: int, parts: int) -> ImportRunTable:
+    progress, _ = ImportRunTable.objects.get_or_create(
+        run=run, table=table, part=part, defaults={"parts": parts}
+    )
+    return progress
+
+
+def _parts(table: SsdTable, header: Header, state: _State) -> int:
+    """How many processes load the table: as many as the run's workers when the table can be split
+    (a file missing a column is refused whole, by one); a resumed table keeps its first count."""
+    started = ImportRunTable.objects.filter(run=state.run, table=table.name).values_list("parts", flat=True)
+    if started:
+        return max(started)
+    if state.workers > 1 and not header.missing and _parallel.can_split(table):
+        return state.workers
+    return 1
 
 
 def _count_finish_refusals(run: ImportRun, progress: ImportRunTable, problems: list[Problem]) -> None:
@@ -249,16 +299,14 @@ def _count_finish_refusals(run: ImportRun, progress: ImportRunTable, problems: l
     rows = {(problem.table, problem.row_id) for problem in problems if problem.row_id}
     if not rows:
         return
-    run.rows_loaded = max(0, run.rows_loaded - len(rows))
-    run.rows_rejected += len(rows)
-    run.save(update_fields=["rows_loaded", "rows_rejected", "updated_at"])
+    _batch.count(run, loaded=-len(rows), rejected=len(rows))
     own = sum(1 for table, _ in rows if table == progress.table)
     progress.loaded = max(0, progress.loaded - own)
     progress.rejected += own
     progress.save(update_fields=["loaded", "rejected"])
 
 
-def _batches(records: Iterator[Record], skip: int, size: int) -> Iterator[list[Record]]:
+def batches(records: Iterator[Record], skip: int, size: int) -> Iterator[list[Record]]:
     batch: list[Record] = []
     for number, record in enumerate(records):
         if number < skip:  # committed by the run being resumed
@@ -289,13 +337,6 @@ def _commit_refusals(
     with transaction.atomic():
         ImportRejection.objects.bulk_create(_batch.rejection(state.run, p) for p in problems)
         _batch.advance(state.run, progress, read=len(batch), loaded=0, rejected=len(batch))
-
-
-def _count(run: ImportRun, *, read: int = 0, loaded: int = 0, rejected: int = 0) -> None:
-    run.rows_read += read
-    run.rows_loaded += loaded
-    run.rows_rejected += rejected
-    run.save(update_fields=["rows_read", "rows_loaded", "rows_rejected", "updated_at"])
 
 
 def _report_columns(run: ImportRun, table: SsdTable, extra: tuple[str, ...]) -> None:
