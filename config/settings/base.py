@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "safehub.looked_after",
     "safehub.front_door",
     "safehub.learning",
+    "safehub.reporting",
     "safehub.returns",
     "safehub.web",
     "safehub.api",

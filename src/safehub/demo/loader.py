@@ -35,6 +35,7 @@ from . import city, families, front_door, totp
 from . import early_help as early_help_demo  # issue 9
 from . import learning as learning_demo  # issue 10
 from . import looked_after as looked_after_demo  # issue 6
+from . import reporting as reporting_demo  # issue 8
 from . import returns as returns_demo  # issue 7
 from .people import PersonSpec, households
 
@@ -75,6 +76,7 @@ def steps(people: int) -> int:
         + learning_demo.STEPS  # issue 10
         + looked_after_demo.STEPS  # issue 6
         + returns_demo.STEPS  # issue 7
+        + reporting_demo.STEPS  # issue 8
     )
 
 
@@ -106,6 +108,7 @@ def load(
         _set_credentials(users, seed)
         learning_demo.wipe(_demo_people_ids())  # issue 10: incidents and case audits name children
         returns_demo.wipe()  # issue 7: the returns name the demo's children
+        reporting_demo.wipe()  # issue 8
         looked_after_demo.wipe(_demo_people_ids())  # issue 6: its rows protect the cases and people
         early_help_demo.wipe(_demo_people_ids())  # issue 9: its members protect the involvements
         casework_demo.wipe(_demo_people_ids())  # issue 5: its rows reference people and contacts
@@ -123,6 +126,8 @@ def load(
         learning_demo.load(users=users, agencies=agencies, advance=advance)
         # Issue 7: last year's and this year's returns, produced from everything above.
         summary = returns_demo.load(users=users, advance=advance, validate=validate_returns)
+        # Issue 8: the population the indicators' rates per 10,000 are worked out against.
+        reporting_demo.load(people=people, advance=advance)
         for warning in summary.warnings:
             warn(warning)
         return hint

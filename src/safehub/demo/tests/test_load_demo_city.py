@@ -483,3 +483,22 @@ def test_learning_cycle_at_every_stage(loaded: str) -> None:
         assert case_audit_policy.scope(lead, CaseAudit.objects.all()).count() == CaseAudit.objects.count()
     assert overdue in action_policy.scope(nurse, actions)
     assert overdue not in action_policy.scope(police, actions)
+
+
+def test_the_indicators_have_a_population_for_their_rates(loaded: str) -> None:
+    """Issue 8: six collection years of population, so the demo's rates per 10,000 are figures
+    from the first start, and the CIN rate is the children in need over that population."""
+    from safehub.platform import clock
+    from safehub.reporting.indicators.base import Period, figure, get
+    from safehub.reporting.models import PopulationEstimate
+
+    today = clock.today()
+    latest = today.year if (today.month, today.day) >= (4, 1) else today.year - 1
+    years = list(PopulationEstimate.objects.values_list("year", flat=True))
+    assert years == list(range(latest - 4, latest + 2))
+    population = PopulationEstimate.objects.get(year=latest).children
+    children_in_need = figure(get("cin_at_31_march"), Period(latest), population)
+    rate = figure(get("cin_per_10000"), Period(latest), population)
+    assert children_in_need.numerator, "the demo city has children in need at 31 March"
+    assert rate.value is not None
+    assert abs(float(rate.value) - children_in_need.numerator * 10_000 / population) < 0.06

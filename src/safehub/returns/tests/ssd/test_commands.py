@@ -74,6 +74,9 @@ def test_an_import_that_cannot_run_exits_non_zero(officer: Any, tmp_path: Path) 
         _run("import-ssd", str(tmp_path), "--as-user", "nobody@example.invalid")
     with pytest.raises(CommandError, match="no unfinished import"):
         _run("import-ssd", str(tmp_path), "--resume", "--as-user", officer.email)
+    with pytest.raises(CommandError, match="--workers must be at least 1"):
+        _run("import-ssd", str(tmp_path), "--workers", "0", "--as-user", officer.email)
+    assert not ImportRun.objects.exists()
 
 
 def test_export_writes_every_table_with_its_ssd_header(officer: Any, tmp_path: Path) -> None:

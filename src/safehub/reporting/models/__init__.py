@@ -1,0 +1,3 @@
+from .population import PopulationEstimate
+
+__all__ = ["PopulationEstimate"]
