@@ -234,20 +234,37 @@ def _guarded(
 
 
 def _work(part: int, out: Any, table_name: str, path: Path, run_pk: Any, parts: int, batch_size: int) -> None:
-    """Load share `part` of the table, then say which cases it touched."""
-    from .runner import batches
+    """The worker process: load share `part` of the table, then say which cases it touched."""
     from .tables import load_order
 
     table = next(t for t in load_order() if t.name == table_name)
     run = ImportRun.objects.select_related("started_by").get(pk=run_pk)
     state = _WorkerState(run)
-    progress = ImportRunTable.objects.get(run=run, table=table.name, part=part)
+    load_share(table, path, state, part, parts, batch_size, on_rows=lambda rows: out.put(("rows", rows)))
+    clocks = state.pending_clocks
+    out.put(("done", part, (sorted(clocks.referrals, key=str), sorted(clocks.periods, key=str))))
+
+
+def load_share(
+    table: SsdTable,
+    path: Path,
+    state: Any,
+    part: int,
+    parts: int,
+    batch_size: int,
+    on_rows: Callable[[int], object],
+) -> None:
+    """Load share `part` of `parts` of the table in this process, after its last committed batch.
+
+    A worker runs it; so does the runner itself for a table a stopped run had split, when it cannot
+    fork now (a resume inside a transaction): the shares are then loaded one after the other."""
+    from .runner import batches
+
+    progress = ImportRunTable.objects.get(run=state.run, table=table.name, part=part)
     columns = read_header(path, table).columns
     records = _share(table, read_records(path, table.name, table.id_field, columns), part, parts)
     for batch in batches(records, progress.rows_done, batch_size):
         _batch.load_batch(table, batch, state, progress)
-        out.put(("rows", len(batch)))
+        on_rows(len(batch))
     progress.rows = progress.rows_done
     progress.save(update_fields=["rows"])
-    clocks = state.pending_clocks
-    out.put(("done", part, (sorted(clocks.referrals, key=str), sorted(clocks.periods, key=str))))

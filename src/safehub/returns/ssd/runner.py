@@ -242,7 +242,18 @@ def _import_table(table: SsdTable, path: Path, state: _State, batch_size: int) -
         _report_columns(run, table, header.extra)
     if all(share.finished for share in shares):
         return
-    if parts > 1:
+    if parts > 1 and not _parallel.can_fork():
+        for part in range(parts):
+            _parallel.load_share(
+                table,
+                path,
+                state,
+                part,
+                parts,
+                batch_size,
+                on_rows=lambda rows: state.progress(rows, table.name),
+            )
+    elif parts > 1:
         _parallel.run_shares(
             table,
             path,

@@ -100,8 +100,9 @@ def test_two_workers_load_what_one_would_and_a_re_run_changes_nothing(officer: A
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("resume_in_a_transaction", [False, True], ids=["forked", "one-process"])
 def test_a_worker_that_fails_stops_the_run_and_resume_finishes_each_share(
-    officer: Any, extract: Path, monkeypatch: pytest.MonkeyPatch
+    officer: Any, extract: Path, monkeypatch: pytest.MonkeyPatch, resume_in_a_transaction: bool
 ) -> None:
     visits = _records(extract / "ssd_cp_visits.csv")
     table = CpVisitsTable()
@@ -134,7 +135,13 @@ def test_a_worker_that_fails_stops_the_run_and_resume_finishes_each_share(
     assert loaded_before < len(visits)
 
     monkeypatch.setattr(CpVisitsTable, "load_row", original)
-    resumed = run_import(extract, actor=officer, workers=1, resume=True)
+    if resume_in_a_transaction:
+        # A forked worker could not see this transaction's rows: the runner loads the two shares
+        # one after the other itself.
+        with transaction.atomic():
+            resumed = run_import(extract, actor=officer, workers=2, resume=True)
+    else:
+        resumed = run_import(extract, actor=officer, workers=1, resume=True)
 
     assert resumed.status == ImportStatus.FINISHED
     shares = ImportRunTable.objects.filter(run=resumed, table="ssd_cp_visits").order_by("part")
