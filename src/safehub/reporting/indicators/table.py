@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..services import population_for
-from .base import Figure, Indicator, Period, figure, indicators
+from .base import Figure, Indicator, Kind, Period, figure, indicators
 
 HEADER = ("indicator", "value", "numerator", "denominator")
 
@@ -42,4 +42,4 @@ def write_csv(path: Path, rows: Iterator[Figure]) -> int:
 
 def _number(row: Figure) -> str:
     assert row.value is not None
-    return str(int(row.value)) if row.indicator.kind == "count" else f"{row.value:.1f}"
+    return str(int(row.value)) if row.indicator.kind == Kind.COUNT else f"{row.value:.1f}"

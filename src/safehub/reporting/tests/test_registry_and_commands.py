@@ -2,6 +2,7 @@
 
 import csv
 import os
+import uuid
 from datetime import date
 from decimal import Decimal
 from io import StringIO
@@ -67,7 +68,7 @@ def test_the_registry_refuses_a_second_definition_and_a_rate_without_its_count()
 
 def _made_up(kind: Kind, numerator: int, denominator: int | None) -> Indicator:
     def members(period: Period) -> Counted:
-        child = __import__("uuid").UUID(int=1)
+        child = uuid.UUID(int=1)
         return Counted(
             dict.fromkeys(range(numerator), child),
             None if denominator is None else dict.fromkeys(range(denominator), child),

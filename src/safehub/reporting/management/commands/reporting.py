@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from safehub.reporting.indicators.base import Indicator
 from safehub.reporting.indicators.table import figures, write_csv
 from safehub.reporting.services import population_for, population_set
+from safehub.reporting.services.population import FIRST_YEAR, LAST_YEAR
 
 
 class Command(BaseCommand):
@@ -61,7 +62,7 @@ class Command(BaseCommand):
         if not out.parent.is_dir():
             raise CommandError(f"--out {out}: the directory {out.parent} does not exist")
         year = options["year"]
-        if not 2000 <= year <= 2100:
+        if not FIRST_YEAR <= year <= LAST_YEAR:
             raise CommandError(f"--year {year}: give the year the collection ends, e.g. 2026")
         if population_for(year) is None:
             self.stderr.write(
